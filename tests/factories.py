@@ -1,0 +1,92 @@
+"""Test data. Auth users are inserted as Supabase Auth inserts them (role
+supabase_auth_admin), so the trigger creates their profiles as in production."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import factory
+from django.db import connection
+
+from usersync.models import AuthUser, UserProfile
+
+SSO_PROVIDERS = {"google", "github", "azure", "sso:7b1ac6a2-4a38-4a4e-9d5e-1f0c2d3e4f50"}
+
+
+def insert_auth_user(
+    *,
+    id: uuid.UUID,
+    email: str | None,
+    phone: str | None,
+    provider: str,
+    provider_id: str | None,
+    last_sign_in_at,
+    deleted_at,
+    is_anonymous: bool,
+    with_identity: bool,
+) -> None:
+    app_meta = {} if is_anonymous else {"provider": provider, "providers": [provider]}
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE supabase_auth_admin")
+        try:
+            cursor.execute(
+                """
+                INSERT INTO auth.users (instance_id, id, aud, role, email, phone,
+                    raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+                    last_sign_in_at, is_sso_user, is_anonymous, deleted_at)
+                VALUES ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',
+                    'authenticated', %s, %s, %s, '{}', now(), now(), %s, %s, %s, %s)
+                """,
+                [
+                    id,
+                    email,
+                    phone,
+                    json.dumps(app_meta),
+                    last_sign_in_at,
+                    provider.startswith("sso:"),
+                    is_anonymous,
+                    deleted_at,
+                ],
+            )
+            if with_identity and not is_anonymous:
+                cursor.execute(
+                    """
+                    INSERT INTO auth.identities (provider_id, user_id, identity_data, provider)
+                    VALUES (%s, %s, %s, %s)
+                    """,
+                    [provider_id or str(id), id, json.dumps({"email": email}), provider],
+                )
+        finally:
+            cursor.execute("RESET ROLE")
+
+
+class AuthUserFactory(factory.Factory):
+    """AuthUserFactory(provider="google", with_profile=False) -> AuthUser."""
+
+    class Meta:
+        model = AuthUser
+
+    id = factory.LazyFunction(uuid.uuid4)
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    phone = None
+    provider = "email"
+    provider_id = factory.LazyAttribute(
+        lambda o: f"{o.provider}-{o.id.hex[:10]}" if o.provider in SSO_PROVIDERS else None
+    )
+    last_sign_in_at = None
+    deleted_at = None
+    is_anonymous = False
+    with_identity = True
+    with_profile = True
+
+    @classmethod
+    def _create(cls, model_class, *, with_profile: bool, **fields) -> AuthUser:
+        insert_auth_user(**fields)
+        if not with_profile:
+            UserProfile.objects.filter(user_id=fields["id"]).delete()
+        return model_class.objects.get(pk=fields["id"])
+
+
+def profile_of(user: AuthUser) -> UserProfile:
+    return UserProfile.objects.get(user_id=user.pk)

@@ -1,0 +1,10 @@
+"""Test settings: the project's settings in development mode, with fast password hashing."""
+
+import os
+
+os.environ.setdefault("ENABLE_DEVELOPMENT_MODE", "true")
+os.environ.setdefault("SECRET_KEY", "usersync-tests-only-" + "k" * 40)
+
+from project.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

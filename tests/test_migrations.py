@@ -1,0 +1,99 @@
+"""Applying and rolling back the migrations: the stand-in only where it belongs, and
+rollbacks that never drop profile data by accident."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import override_settings
+
+from usersync.migration_operations import ApplyIfMissing
+from usersync.models import AuthUser, UserProfile
+
+
+def run_operation(operation, backwards: bool = False) -> None:
+    with connection.schema_editor() as editor:
+        if backwards:
+            operation.database_backwards("supabase_local", editor, None, None)
+        else:
+            operation.database_forwards("supabase_local", editor, None, None)
+
+
+def auth_schema_comment() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description('auth'::regnamespace, 'pg_namespace')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_standin__is_not_applied_when_auth_users_exists(auth_user_factory):
+    user = auth_user_factory()
+    with connection.cursor() as cursor:
+        cursor.execute("COMMENT ON SCHEMA auth IS 'a real Supabase auth schema'")
+    run_operation(
+        ApplyIfMissing(
+            "supabase_standin.v1", relation="auth.users", disabled_by="DISABLE_BOOTSTRAP"
+        )
+    )
+    assert auth_schema_comment() == "a real Supabase auth schema"
+    assert AuthUser.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_standin_reverse__leaves_an_auth_schema_it_did_not_make(auth_user_factory):
+    user = auth_user_factory()
+    with connection.cursor() as cursor:
+        cursor.execute("COMMENT ON SCHEMA auth IS 'a real Supabase auth schema'")
+    run_operation(
+        ApplyIfMissing(
+            "supabase_standin.v1", relation="auth.users", disabled_by="DISABLE_BOOTSTRAP"
+        ),
+        backwards=True,
+    )
+    assert AuthUser.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_usersync__is_refused_before_any_step_while_profiles_exist(auth_user_factory):
+    auth_user_factory()
+    with pytest.raises(
+        CommandError, match=r"refusing to drop public.user_profiles: it holds 1 rows"
+    ):
+        call_command("migrate", "usersync", "zero", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_created'")
+        assert cursor.fetchone()[0] == 1
+    assert UserProfile.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_usersync_zero_then_migrate__works_and_leaves_auth_users_untouched(auth_user_factory):
+    users = {auth_user_factory().pk for _ in range(3)}
+    try:
+        with override_settings(USERSYNC_ALLOW_DATA_LOSS=True):
+            call_command("migrate", "usersync", "zero", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('public.user_profiles'), to_regclass('auth.users')")
+            assert cursor.fetchone() == (None, "auth.users")
+    finally:
+        call_command("migrate", verbosity=0)
+    assert set(AuthUser.objects.values_list("pk", flat=True)) == users
+    new_user = auth_user_factory()
+    assert UserProfile.objects.filter(user_id=new_user.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_trigger_migration__rolls_back_alone_without_touching_profiles(auth_user_factory):
+    user = auth_user_factory()
+    try:
+        call_command("migrate", "usersync", "0002", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_created'")
+            assert cursor.fetchone()[0] == 0
+        assert UserProfile.objects.filter(user_id=user.pk).exists()
+        orphan = auth_user_factory()
+        assert not UserProfile.objects.filter(user_id=orphan.pk).exists()
+    finally:
+        call_command("migrate", verbosity=0)

@@ -1,0 +1,77 @@
+"""Configuration mistakes give one clear line and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "ENABLE_DEVELOPMENT_MODE",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "SUPABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("secret", ["", "change-me", "short"])
+def test_production_mode__refuses_to_start_without_a_real_secret_key(secret):
+    result = manage("check", SECRET_KEY=secret, DATABASE_URL="postgres://x@127.0.0.1:1/x")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: SECRET_KEY is missing or too weak (at least 32 characters); set it in the "
+        "environment or .env, or set ENABLE_DEVELOPMENT_MODE=true for local use"
+    ]
+
+
+def test_only_supabase_api_settings__says_which_connection_string_to_set():
+    result = manage(
+        "check",
+        ENABLE_DEVELOPMENT_MODE="true",
+        SUPABASE_URL="https://abc.supabase.co",
+        SUPABASE_SERVICE_ROLE_KEY="service-role-key",
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "Set DATABASE_URL to the connection string from the Supabase dashboard" in line
+    assert "service-role-key" not in line
+
+
+def test_non_postgresql_database_url__is_refused_in_one_line():
+    result = manage("check", ENABLE_DEVELOPMENT_MODE="true", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: DATABASE_URL must name a PostgreSQL database (postgresql://...), not sqlite3"
+    ]
+
+
+def test_production_mode_with_a_real_secret_key__passes_the_checks():
+    result = manage(
+        "check",
+        SECRET_KEY="a" * 16 + "B" * 16 + "c" * 10,
+        ALLOWED_HOSTS="example.com",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+    )
+    assert result.returncode == 0, result.stderr

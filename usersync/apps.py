@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class UsersyncConfig(AppConfig):
+    name = "usersync"
+    verbose_name = "User synchronisation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from usersync.lockdown import lock_down_django_tables
+        from usersync.migration_operations import guard_planned_rollback
+
+        pre_migrate.connect(guard_planned_rollback, sender=self)
+        post_migrate.connect(lock_down_django_tables, sender=self)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from usersync import demo_data
+from usersync.cli import fraction, positive_int
+
+
+class Command(BaseCommand):
+    help = (
+        "Insert demo sign-ups into the local Supabase stand-in, as Supabase Auth does "
+        "(role supabase_auth_admin). Refuses to write into a real Supabase project."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("count", type=positive_int, help="how many users to create")
+        parser.add_argument(
+            "--without-profiles",
+            type=fraction,
+            default=0.0,
+            metavar="PERCENT",
+            help="share of 'legacy' users left without a profile, e.g. 30%% or 0.3",
+        )
+        parser.add_argument(
+            "--deleted",
+            type=fraction,
+            default=0.0,
+            metavar="PERCENT",
+            help="share of soft-deleted users (deleted_at set)",
+        )
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    def handle(self, *args, count: int, without_profiles: float, deleted: float, **options):
+        try:
+            result = demo_data.seed(count, without_profiles=without_profiles, deleted=deleted)
+        except demo_data.NotTheStandIn as error:
+            raise CommandError(str(error), returncode=2) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict()))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {result.users} demo users; "
+                    f"{result.without_profiles} of them have no profile."
+                )
+            )

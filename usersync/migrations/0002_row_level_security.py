@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from usersync.migration_operations import RunSQLFile
+
+
+class Migration(migrations.Migration):
+    dependencies = [("usersync", "0001_initial")]
+
+    operations = [RunSQLFile("row_level_security.v1")]

@@ -1,0 +1,209 @@
+"""Django's view of the tables: Supabase's auth.users (read-only), the spec's tables,
+and the sync engine's bookkeeping. The database objects themselves are created by
+the SQL in migrations_sql/; these models mirror them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class ReadOnlyModelError(TypeError):
+    """auth.users belongs to Supabase's auth service; Django never writes it."""
+
+
+class ReadOnlyQuerySet(models.QuerySet):
+    def _refuse(self, *args, **kwargs):
+        raise ReadOnlyModelError(
+            "auth.users is read-only from Django: users are created, changed and deleted "
+            "by Supabase Auth (dashboard, auth API or admin API)"
+        )
+
+    update = delete = bulk_create = bulk_update = create = get_or_create = _refuse
+    update_or_create = _refuse
+
+
+class AuthUser(models.Model):
+    """A row of Supabase's auth.users (the columns usersync reads)."""
+
+    id = models.UUIDField(primary_key=True)
+    aud = models.CharField(max_length=255, null=True)
+    role = models.CharField(max_length=255, null=True)
+    email = models.CharField(max_length=255, null=True)
+    phone = models.TextField(null=True)
+    email_confirmed_at = models.DateTimeField(null=True)
+    phone_confirmed_at = models.DateTimeField(null=True)
+    confirmed_at = models.DateTimeField(null=True)
+    last_sign_in_at = models.DateTimeField(null=True)
+    raw_app_meta_data = models.JSONField(null=True)
+    raw_user_meta_data = models.JSONField(null=True)
+    is_super_admin = models.BooleanField(null=True)
+    created_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(null=True)
+    banned_until = models.DateTimeField(null=True)
+    is_sso_user = models.BooleanField(default=False)
+    is_anonymous = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True)
+
+    objects = ReadOnlyQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = '"auth"."users"'
+        verbose_name = "auth user"
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.email or self.phone or str(self.id)
+
+    def save(self, *args, **kwargs):
+        ReadOnlyQuerySet._refuse(self)
+
+    def delete(self, *args, **kwargs):
+        ReadOnlyQuerySet._refuse(self)
+
+    @property
+    def provider(self) -> str:
+        if self.is_anonymous:
+            return "anonymous"
+        return (self.raw_app_meta_data or {}).get("provider") or "email"
+
+
+class UserProfile(models.Model):
+    """The spec's user_profiles: the application's own record of a Supabase user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        AuthUser,
+        on_delete=models.DO_NOTHING,  # the database cascades
+        db_column="user_id",
+        db_constraint=False,
+        null=True,
+        related_name="profile",
+    )
+    role = models.CharField(max_length=50, default="user")
+    is_active = models.BooleanField(null=True, default=True)
+    last_login = models.DateTimeField(null=True, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        AuthUser,
+        on_delete=models.DO_NOTHING,  # the database sets NULL
+        db_column="deactivated_by",
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deactivation_reason = models.CharField(max_length=255, null=True, blank=True)
+    sso_provider = models.CharField(max_length=50, null=True, blank=True)
+    sso_user_id = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
+
+    class Meta:
+        db_table = "user_profiles"
+        verbose_name = "user profile"
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"
+
+
+class UserActivityLog(models.Model):
+    user_id = models.UUIDField(null=True, db_index=False)
+    activity_type = models.CharField(max_length=50)
+    details = models.JSONField(default=dict)
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=500, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "user_activity_log"
+        verbose_name = "user activity"
+        verbose_name_plural = "user activity log"
+
+    def __str__(self) -> str:
+        return f"{self.activity_type} by {self.user_id}"
+
+
+class AdminAuditLog(models.Model):
+    actor = models.CharField(max_length=150)
+    actor_user_id = models.UUIDField(null=True)
+    action = models.CharField(max_length=50)
+    target_user_id = models.UUIDField(null=True)
+    old_values = models.JSONField(null=True)
+    new_values = models.JSONField(null=True)
+    reason = models.TextField(null=True)
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "admin_audit_log"
+        verbose_name = "admin audit entry"
+        verbose_name_plural = "admin audit log"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor}"
+
+
+class ChatErrorLog(models.Model):
+    user_id = models.UUIDField(null=True)
+    error_type = models.CharField(max_length=100)
+    message = models.TextField()
+    context = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "chat_error_log"
+        verbose_name = "chat error"
+        verbose_name_plural = "chat error log"
+
+    def __str__(self) -> str:
+        return f"{self.error_type} for {self.user_id}"
+
+
+class SyncRun(models.Model):
+    """One run of the sync engine (usersync.sync_runs)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        INTERRUPTED = "interrupted"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    preserve = models.BooleanField(default=True)
+    batch_size = models.IntegerField()
+    batches = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    filled = models.IntegerField(default=0)
+    reset = models.IntegerField(default=0)
+    triggered_by = models.CharField(max_length=150)
+    host = models.CharField(max_length=255, default="")
+    pid = models.IntegerField(null=True)
+    error = models.TextField(default="")
+
+    class Meta:
+        db_table = '"usersync"."sync_runs"'
+
+    def __str__(self) -> str:
+        return f"sync run {self.pk} ({self.status})"
+
+
+class TriggerFailure(models.Model):
+    """A profile the trigger could not create or complete (usersync.trigger_failures)."""
+
+    user_id = models.UUIDField()
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=50)
+    sqlstate = models.CharField(max_length=5)
+    message = models.TextField()
+    resolved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = '"usersync"."trigger_failures"'
+
+    def __str__(self) -> str:
+        return f"{self.source} failed for {self.user_id}: {self.message}"
