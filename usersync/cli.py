@@ -46,3 +46,13 @@ def user_id(text: str) -> uuid.UUID:
         raise argparse.ArgumentTypeError(
             f"not a user id (a UUID like 123e4567-e89b-12d3-a456-426614174000): {text!r}"
         ) from None
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value

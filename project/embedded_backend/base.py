@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base
+from django.db.utils import OperationalError
 
 from project import embedded_db
 
@@ -15,7 +15,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             server = embedded_db.ensure_running()
         except embedded_db.EmbeddedDatabaseError as error:
-            raise ImproperlyConfigured(f"embedded PostgreSQL: {error}") from error
+            # An OperationalError, like any other unreachable database.
+            raise OperationalError(f"embedded PostgreSQL failed: {error}") from error
         # Recorded so that dbshell and error messages name the real address.
         self.settings_dict["HOST"] = embedded_db.HOST
         self.settings_dict["PORT"] = str(server.port)

@@ -1,0 +1,45 @@
+"""What the usersync commands share: one-line errors with the right exit code, --json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from usersync.errors import UsersyncError
+
+
+class UsersyncCommand(BaseCommand):
+    """A thin command: parse, call usersync, print. A bad argument is one line and exit 2
+    (not argparse's usage block); a UsersyncError is one line and its own exit code."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def one_line_error(message: str) -> None:
+            if parser.called_from_command_line:
+                parser.exit(2, f"{parser.prog}: error: {message}\n")
+            raise CommandError(f"Error: {message}", returncode=2)
+
+        parser.error = one_line_error
+        return parser
+
+    def add_json_argument(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--json", action="store_true", help="print exactly one JSON document on stdout"
+        )
+
+    def add_verbose_argument(self, parser: CommandParser) -> None:
+        parser.add_argument("--verbose", action="store_true", help="more detail (the same as -v 2)")
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        if options.get("verbose"):
+            options["verbosity"] = max(options.get("verbosity", 1), 2)
+        try:
+            return super().execute(*args, **options)
+        except UsersyncError as error:
+            raise CommandError(str(error), returncode=error.exit_code) from error
+
+    def write_json(self, data: Any) -> None:
+        self.stdout.write(json.dumps(data, indent=2, default=str))

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from usersync import sync
+from usersync.management.base import UsersyncCommand
+from usersync.management.render import render_status
+
+
+class Command(UsersyncCommand):
+    help = (
+        "How far auth.users and user_profiles are in step (the spec's `user_sync_cli.py status`)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        self.add_verbose_argument(parser)
+        self.add_json_argument(parser)
+        parser.add_argument(
+            "--fail-on-missing",
+            action="store_true",
+            help="exit 1 when any user lacks a profile (for cron and CI)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        status = sync.status()
+        if options["json"]:
+            self.write_json(status.as_dict())
+        else:
+            for line in render_status(status, verbose=options["verbosity"] >= 2):
+                self.stdout.write(line)
+        if options["fail_on_missing"] and status.missing_profiles:
+            raise CommandError(
+                f"{status.missing_profiles} users need profile synchronization; run sync_users",
+                returncode=1,
+            )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from usersync import schema
+from usersync.management.base import UsersyncCommand
+from usersync.management.render import FAIL, OK
+
+GROUP_LINES = {
+    "tables": "All required tables exist",
+    "triggers": "All triggers are functioning",
+    "functions": "All functions are created",
+    "security": "Row level security and grants are in place",
+    "e2e": "End-to-end sign-up test passed",
+}
+
+
+class Command(UsersyncCommand):
+    help = (
+        "Verify the installed tables, trigger, functions, RLS and grants (the spec's "
+        "`user_management_migration_cli.py verify`); --e2e also signs up a throw-away user "
+        "inside a rolled-back transaction; --repair re-applies the SQL."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--e2e", action="store_true", help="also run the end-to-end test")
+        parser.add_argument(
+            "--repair", action="store_true", help="re-apply every SQL object, then verify"
+        )
+        self.add_verbose_argument(parser)
+        self.add_json_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["repair"]:
+            schema.repair()
+            if not options["json"]:
+                self.stdout.write(
+                    "Re-applied migrations_sql/ (tables, row level security, trigger)."
+                )
+        result = schema.verify()
+        if options["e2e"] and result.group_ok("tables"):
+            result.e2e = schema.end_to_end()
+        if options["json"]:
+            self.write_json(result.as_dict())
+        else:
+            self._print(result, verbose=options["verbosity"] >= 2, e2e=options["e2e"])
+        if not result.ok:
+            raise CommandError(
+                f"migration verification failed: {len(result.failures)} problems", returncode=1
+            )
+
+    def _print(self, result: schema.Verification, verbose: bool, e2e: bool) -> None:
+        mark = OK if result.ok else FAIL
+        self.stdout.write(f"{mark} Migration verification {'passed' if result.ok else 'failed'}")
+        groups = ["tables", "triggers", "functions", "security"] + (["e2e"] if e2e else [])
+        for group in groups:
+            self.stdout.write(f"{OK if result.group_ok(group) else FAIL} {GROUP_LINES[group]}")
+        for check in result.checks + result.e2e:
+            if not check.ok:
+                self.stdout.write(
+                    f"   {FAIL} {check.name}: {check.detail} — repair: {check.repair}"
+                )
+            elif verbose:
+                self.stdout.write(f"   {OK} {check.name}")

@@ -1,0 +1,7 @@
+-- The columns of a table: name, type, default, nullable ('YES'/'NO'). Parameter: table.
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
+       CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END
+  FROM pg_attribute a
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE a.attrelid = to_regclass(%(table)s) AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum
