@@ -3,6 +3,7 @@ holds that --no-preserve would overwrite."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -178,7 +179,8 @@ def preservation_report(
     return PreservationReport(
         profiles_examined=examined,
         profiles_with_data=rows[0][3] if rows else 0,
-        profiles=[PreservedProfile(u, e, p) for u, e, p, _ in rows],
+        # Django's cursor returns jsonb as text (its JSONField decodes it); so do we.
+        profiles=[PreservedProfile(u, e, json.loads(p)) for u, e, p, _ in rows],
         users_without_profile=list(without_profile),
         unknown_user_ids=list(unknown),
     )

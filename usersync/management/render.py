@@ -13,6 +13,11 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+def plural(count: int, noun: str) -> str:
+    suffix = "" if count == 1 else ("es" if noun.endswith(("s", "ch")) else "s")
+    return f"{number(count)} {noun}{suffix}"
+
+
 def render_status_line(status: SyncStatus) -> str:
     mark = OK if status.in_sync else FAIL
     return (
@@ -103,8 +108,9 @@ def render_sync_result(result: SyncResult, verbose: bool = False) -> list[str]:
         if result.preserve
         else f"reset {number(result.reset)} profiles (old values in admin_audit_log)"
     )
+    batches = plural(len(result.batches), "batch")
     lines.append(
-        f"{OK} Synchronised {number(result.scanned)} auth users in {len(result.batches)} batches "
+        f"{OK} Synchronised {number(result.scanned)} auth users in {batches} "
         f"({result.duration_seconds} s): created {number(result.created)} profiles, filled "
         f"empty fields of {number(result.filled)}, {kept}."
     )
