@@ -291,6 +291,24 @@ def status(pgdata: Path | None = None) -> ServerState:
     return ServerState(pgdata=pgdata, running=True, pid=pid, port=port, version=_version())
 
 
+def restart(pgdata: Path | None = None, mode: str = "fast") -> ServerState:
+    """Restart a running server on the same port (mode 'immediate' simulates a crash)."""
+    pgdata = pgdata or default_pgdata()
+    with _locked(pgdata):
+        _run(
+            "pg_ctl",
+            "-D",
+            str(pgdata),
+            "-m",
+            mode,
+            "-w",
+            "restart",
+            "-l",
+            str(pgdata / "server.log"),
+        )
+    return status(pgdata)
+
+
 def stop(pgdata: Path | None = None, mode: str = "fast") -> ServerState:
     """Stop the server if it runs; return the state it was in."""
     pgdata = pgdata or default_pgdata()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,10 +108,31 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+if not DEVELOPMENT_MODE:
+    # Hashed, compressed files after `collectstatic`, served by WhiteNoise.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# HTTPS and cookies: strict outside development (`manage.py check --deploy` is clean).
+HTTPS = env.bool("HTTPS", default=not DEVELOPMENT_MODE)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Monitors may poll the health URLs over plain HTTP inside a private network.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^dashboard/health-check$"]
+if env.bool("BEHIND_HTTPS_PROXY", default=HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+X_FRAME_OPTIONS = "DENY"
 
 # usersync
 USERSYNC_ALLOWED_ROLES = env.list("USERSYNC_ALLOWED_ROLES", default=["user", "admin"])
 USERSYNC_SYNC_BATCH_SIZE = env.int("USERSYNC_SYNC_BATCH_SIZE", default=10_000)
+# Longest a single usersync statement may run before it is cancelled with a clear error.
+USERSYNC_STATEMENT_TIMEOUT = env.int("USERSYNC_STATEMENT_TIMEOUT", default=30)
 # A sync's lease on "the one running sync" expires this long after its last heartbeat.
 USERSYNC_LEASE_SECONDS = env.int("USERSYNC_LEASE_SECONDS", default=60)
 # Rolling back usersync's migrations refuses to drop profile rows unless this is set.

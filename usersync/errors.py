@@ -53,6 +53,33 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
+LOST_CONNECTION_SIGNS = (
+    "server closed the connection",
+    "connection is lost",
+    "connection already closed",
+    "terminating connection",
+)
+
+
+def _lost_connection(error: BaseException) -> bool:
+    """An established connection that broke (server crash or restart), as opposed to a
+    connection that could not be made."""
+    if isinstance(error, psycopg.errors.AdminShutdown | psycopg.errors.CrashShutdown):
+        return True
+    text = _first_line(error)
+    # A connection attempt fails as "connection to server at ... failed: <why>".
+    attempt_failed = text.startswith("connection") and " failed:" in text
+    return not attempt_failed and any(sign in text for sign in LOST_CONNECTION_SIGNS)
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
 def explain(error: DatabaseError) -> UsersyncError:
     """The one-line UsersyncError for a database error (passwords are never part of it)."""
     cause = error.__cause__ if isinstance(error.__cause__, psycopg.Error) else error
@@ -70,16 +97,27 @@ def explain(error: DatabaseError) -> UsersyncError:
             f"the database at {database_address()} lacks usersync's objects "
             f"({_first_line(cause)}); run: python manage.py migrate"
         )
+    if isinstance(cause, psycopg.errors.LockNotAvailable):
+        return DatabaseUnavailable(
+            f"another session held a lock usersync needed for too long ({_first_line(cause)}); "
+            f"the current batch was undone and nothing else changed: rerun to continue"
+        )
     if isinstance(cause, psycopg.errors.QueryCanceled):
         return DatabaseUnavailable(
             f"the database at {database_address()} did not answer in time ({_first_line(cause)})"
         )
     if isinstance(cause, psycopg.OperationalError) or connection.connection is None:
         reason = _first_line(cause)
-        if "failed:" in reason:
-            reason = reason.rsplit("failed:", 1)[-1].strip()
+        # Django reconnects while unwinding a transaction whose connection broke, so the
+        # error we get may be that reconnection's; the break is earlier in the chain.
+        if any(_lost_connection(e) for e in _chain(error)):
+            return DatabaseUnavailable(
+                f"lost the connection to the database at {database_address()} ({reason}); "
+                f"work committed so far is kept: rerun to continue"
+            )
         return DatabaseUnavailable(
-            f"cannot connect to the database at {database_address()}: {reason}"
+            f"cannot connect to the database at {database_address()}: "
+            f"{reason.rsplit('failed:', 1)[-1].strip()}"
         )
     return UsersyncError(f"database error: {_first_line(cause)}")
 

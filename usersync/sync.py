@@ -24,10 +24,9 @@ from usersync.sql_files import query
 
 FIRST_ID = uuid.UUID(int=0)
 PLAN_SAMPLE_LIMIT = 20
-# A batch waits at most this long for a row lock (e.g. a staff edit) before failing,
-# and runs at most this long: no sign-up is ever blocked for long by a sync.
+# A batch waits at most this long for a row lock (e.g. a staff edit) before failing:
+# no sign-up or staff action is ever blocked for long by a sync.
 BATCH_LOCK_TIMEOUT = "5s"
-BATCH_STATEMENT_TIMEOUT = "120s"
 
 
 def _isoformat(value: datetime | None) -> str | None:
@@ -213,10 +212,14 @@ def read_only_snapshot() -> Iterator[None]:
     """One read-only snapshot, so that several counts agree with each other (inside a
     caller's transaction, that transaction's snapshot rules)."""
     outer = connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if not outer:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # A locked or overloaded database answers with an error in time, never a hang.
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true)",
+            [f"{settings.USERSYNC_STATEMENT_TIMEOUT}s"],
+        )
         yield
 
 
@@ -247,7 +250,10 @@ def plan(sample_limit: int = PLAN_SAMPLE_LIMIT) -> SyncPlan:
 def _run_batch(run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, actor: str):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
-        cursor.execute(f"SET LOCAL statement_timeout = '{BATCH_STATEMENT_TIMEOUT}'")
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true)",
+            [f"{settings.USERSYNC_STATEMENT_TIMEOUT}s"],
+        )
         reset = 0
         if not preserve:
             cursor.execute(
