@@ -3,6 +3,9 @@
 # otherwise the embedded server). Extra arguments go to pytest.
 source "$(dirname "$0")/setup.sh"
 
+# Debian packages the tests drive: PgBouncer (the transaction-pooler tests).
+scripts/system-packages.sh pgbouncer
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 $PY manage.py makemigrations --check --dry-run >/dev/null \

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -41,30 +40,35 @@ def seed(
     deleted: float = 0.0,
     seed_value: float | None = None,
 ) -> SeedResult:
-    """Insert `count` auth users; `without_profiles` of them lose the profile the trigger
-    made (legacy users from before the trigger); `deleted` of them are soft-deleted."""
+    """Insert `count` auth users as Supabase Auth does; a `without_profiles` share of them
+    are legacy users from before the trigger (inserted with triggers off, so they have no
+    profile); a `deleted` share of them are soft-deleted."""
     if not is_standin():
         raise NotTheStandIn(
             "refusing to seed: the auth schema here is not the local Supabase stand-in "
             "(demo users are never written into a real Supabase project)"
         )
     seed_value = random.random() if seed_value is None else seed_value
-    batch = uuid.uuid4().hex[:12]
+    legacy = round(count * without_profiles)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE supabase_auth_admin")
-        cursor.execute("SET LOCAL search_path = auth")
-        cursor.execute(
-            query("seed_auth_users"),
-            {
-                "count": count,
-                "seed": seed_value * 2 - 1,
-                "legacy_fraction": without_profiles,
-                "deleted_fraction": deleted,
-                "batch": batch,
-            },
-        )
-        cursor.execute("RESET ROLE")
-        cursor.execute("RESET search_path")
-        cursor.execute(query("forget_legacy_profiles"), {"batch": batch})
-        forgotten = cursor.rowcount
-    return SeedResult(users=count, without_profiles=forgotten)
+        for kind, how_many in (("legacy", legacy), ("signup", count - legacy)):
+            if how_many == 0:
+                continue
+            # Superuser-only, and fine here: the stand-in is a local development database.
+            replication_role = "replica" if kind == "legacy" else "origin"
+            cursor.execute(f"SET LOCAL session_replication_role = {replication_role}")
+            cursor.execute("SET LOCAL ROLE supabase_auth_admin")
+            cursor.execute("SET LOCAL search_path = auth")
+            cursor.execute(
+                query("seed_auth_users"),
+                {
+                    "count": how_many,
+                    "seed": seed_value * 2 - 1,
+                    "deleted_fraction": deleted,
+                    "kind": kind,
+                },
+            )
+            cursor.execute("RESET ROLE")
+            cursor.execute("RESET search_path")
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    return SeedResult(users=count, without_profiles=legacy)

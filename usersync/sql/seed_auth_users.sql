@@ -1,14 +1,14 @@
 -- Demo sign-ups, inserted the way Supabase Auth does it (the caller has SET ROLE
 -- supabase_auth_admin): the user row, then its identity, in one transaction. The
 -- provider mix is what a real project sees: mostly email, then OAuth, SAML SSO, phone
--- and anonymous sign-ins. Parameters: count, seed (-1..1), legacy_fraction (0..1),
--- deleted_fraction (0..1), batch (tags this call's legacy users).
+-- and anonymous sign-ins. Parameters: count, seed (-1..1), deleted_fraction (0..1),
+-- kind ('signup', or 'legacy' for users from before the trigger, whom the caller
+-- inserts with triggers off).
 WITH params AS (
     SELECT setseed(%(seed)s) AS seeded
 ), drawn AS (
     SELECT gen_random_uuid() AS id,
            random() AS pick,
-           random() AS legacy_draw,
            random() AS deleted_draw,
            random() AS signed_in_draw,
            now() - make_interval(days => (random() * 700)::int) AS created_at
@@ -37,7 +37,8 @@ WITH params AS (
            CASE WHEN u.provider IN ('phone', 'anonymous') THEN NULL
                 ELSE 'demo-' || left(u.id::text, 13) || '@example.com' END,
            CASE WHEN u.provider = 'phone'
-                THEN '1555' || lpad((abs(hashtext(u.id::text)) %% 10000000)::text, 7, '0') END,
+                THEN '1555' || lpad((('x' || left(md5(u.id::text), 12))::bit(48)::bigint
+                                     %% 100000000000)::text, 11, '0') END,
            CASE WHEN u.provider = 'email' THEN '$2a$10$demo.demo.demo.demo.demo.demo.demo.demo.demo.' END,
            CASE WHEN u.provider NOT IN ('phone', 'anonymous') THEN u.created_at END,
            CASE WHEN u.provider = 'phone' THEN u.created_at END,
@@ -45,9 +46,7 @@ WITH params AS (
            CASE WHEN u.provider = 'anonymous' THEN '{}'::jsonb
                 ELSE jsonb_build_object('provider', u.provider,
                                         'providers', jsonb_build_array(u.provider)) END,
-           jsonb_build_object('usersync_demo',
-                              CASE WHEN u.legacy_draw < %(legacy_fraction)s
-                                   THEN 'legacy-' || %(batch)s ELSE 'signup' END),
+           jsonb_build_object('usersync_demo', %(kind)s),
            u.created_at,
            u.created_at,
            u.provider LIKE 'sso:%%',
