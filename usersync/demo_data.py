@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from usersync.errors import BadInput
 from usersync.sql_files import query
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
 
 
-class NotTheStandIn(RuntimeError):
+class NotTheStandIn(BadInput):
     """Demo data goes only into the local stand-in, never into a real Supabase project."""
 
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from usersync import demo_data
 from usersync.cli import fraction, positive_int
+from usersync.management.base import UsersyncCommand
 
 
-class Command(BaseCommand):
+class Command(UsersyncCommand):
     help = (
         "Insert demo sign-ups into the local Supabase stand-in, as Supabase Auth does "
         "(role supabase_auth_admin). Refuses to write into a real Supabase project."
@@ -30,13 +31,10 @@ class Command(BaseCommand):
             metavar="PERCENT",
             help="share of soft-deleted users (deleted_at set)",
         )
-        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        self.add_json_argument(parser)
 
     def handle(self, *args, count: int, without_profiles: float, deleted: float, **options):
-        try:
-            result = demo_data.seed(count, without_profiles=without_profiles, deleted=deleted)
-        except demo_data.NotTheStandIn as error:
-            raise CommandError(str(error), returncode=2) from error
+        result = demo_data.seed(count, without_profiles=without_profiles, deleted=deleted)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict()))
         else:

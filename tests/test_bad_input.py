@@ -1,0 +1,151 @@
+"""Bad input across the commands: each gives one clear error and exit code 2, and
+the database is unchanged. Plus generated arguments: no traceback ever escapes."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN = "00000000-0000-0000-0000-000000000000"
+
+
+def database_fingerprint() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.id), ''))
+                      FROM public.user_profiles p),
+                   (SELECT count(*) FROM public.admin_audit_log),
+                   (SELECT count(*) FROM usersync.sync_runs),
+                   (SELECT count(*) FROM usersync.sync_lease),
+                   (SELECT count(*) FROM auth.users)
+            """
+        )
+        return cursor.fetchone()
+
+
+@pytest.fixture
+def people(auth_user_factory):
+    missing = auth_user_factory(with_profile=False)
+    return {
+        "{missing}": str(missing.pk),
+        "{existing}": str(auth_user_factory().pk),
+        "{deleted}": str(auth_user_factory(with_profile=False, deleted_at=timezone.now()).pk),
+    }
+
+
+BAD_INPUTS = [
+    (["create_profile", ""], "not a user id"),
+    (["create_profile", "x" * 10_000], "not a user id"),
+    (["create_profile", "ñandú-🙂"], "not a user id"),
+    (["create_profile", "'; DROP TABLE user_profiles; --"], "not a user id"),
+    (["create_profile", "123"], "not a user id"),
+    (["create_profile", UNKNOWN], f"no auth user with id {UNKNOWN}"),
+    (["create_profile", "{existing}"], "already has a profile (role user, active)"),
+    (["create_profile", "{deleted}"], "deleted users get no profile"),
+    (["create_profile", "{missing}", "--role", ""], "unknown role ''"),
+    (["create_profile", "{missing}", "--role", "ADMIN"], "unknown role 'ADMIN'"),
+    (["create_profile", "{missing}", "--role", "admin'; --"], 'unknown role "admin\'; --"'),
+    (["create_profile", "{missing}", "--role", "r" * 500], "unknown role 'rrrrr"),
+    (["create_profile", "{missing}", "--role", "администратор"], "unknown role 'администратор'"),
+    (["create_profile"], "the following arguments are required: user_id"),
+    (["create_profile", "{missing}", "extra"], "unrecognized arguments: extra"),
+    (["sync_users", "--batch-size", "0"], "expected a number of at least 1, got 0"),
+    (["sync_users", "--batch-size", "-1"], "expected a number of at least 1, got -1"),
+    (["sync_users", "--batch-size", "1e3"], "expected a whole number, got '1e3'"),
+    (["sync_users", "--batch-size", ""], "expected a whole number, got ''"),
+    (["sync_users", "--batch-size", "9" * 30], "batch size must be at most 100000"),
+    (["sync_users", "--yes"], "--yes only confirms --no-preserve"),
+    (["sync_users", "--no-preserve"], "Confirm with --yes"),
+    (["sync_users", "--dry-run", "--batch-size", "x"], "expected a whole number, got 'x'"),
+    (["preservation_report", "not-a-uuid"], "not a user id"),
+    (["preservation_report", "{existing}", "bad"], "not a user id"),
+    (["preservation_report", "--limit", "-1"], "expected 0 or more, got -1"),
+    (["preservation_report", "--limit", "many"], "expected a whole number, got 'many'"),
+    (["sync_status", "--fail-on-missing", "--bogus"], "unrecognized arguments: --bogus"),
+    (["verify_migration", "now"], "unrecognized arguments: now"),
+    (["seed_demo_users", "0"], "expected a number of at least 1, got 0"),
+    (["seed_demo_users", "-5"], "expected a number of at least 1, got -5"),
+    (["seed_demo_users", "10", "--without-profiles", "150%"], "between 0% and 100%"),
+    (["seed_demo_users", "10", "--without-profiles", "abc"], "expected a share like 30%"),
+    (["seed_demo_users", "10", "--deleted=-1%"], "between 0% and 100%"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUTS, ids=lambda v: repr(v)[:60])
+def test_bad_input__one_clear_error_exit_2_and_nothing_changes(people, args, message):
+    args = [people.get(a, a) for a in args]
+    before = database_fingerprint()
+    with pytest.raises(CommandError) as error:
+        call_command(*args, stdout=StringIO(), stderr=StringIO())
+    assert error.value.returncode == 2
+    assert message in str(error.value)
+    assert len(str(error.value).splitlines()) == 1
+    assert len(str(error.value)) < 400
+    assert database_fingerprint() == before
+
+
+COMMANDS = [
+    "sync_users",
+    "sync_status",
+    "create_profile",
+    "preservation_report",
+    "verify_migration",
+    "seed_demo_users",
+]
+OPTIONS = [
+    "--dry-run",
+    "--json",
+    "--verbose",
+    "--no-preserve",
+    "--yes",
+    "--batch-size",
+    "--wait",
+    "--fail-on-missing",
+    "--role",
+    "--inactive",
+    "--limit",
+    "--e2e",
+    "--without-profiles",
+    "--deleted",
+    "-v",
+    "--",
+    "-",
+]
+tokens = (
+    st.sampled_from(OPTIONS)
+    | st.integers(min_value=-3, max_value=12).map(str)
+    | st.uuids().map(str)
+    | st.sampled_from(["user", "admin", "30%", "", " ", "0x10", "nan", "inf", "1e9"])
+    | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(command=st.sampled_from(COMMANDS), args=st.lists(tokens, max_size=5))
+def test_generated_arguments__never_let_a_traceback_escape(people, command, args):
+    try:
+        with transaction.atomic():
+            try:
+                call_command(command, *args, stdout=StringIO(), stderr=StringIO())
+            except CommandError as error:
+                assert error.returncode in (1, 2)
+                assert len(str(error).splitlines()) == 1
+            raise Rollback
+    except Rollback:
+        pass
