@@ -21,10 +21,16 @@ PLACEHOLDER_SECRET_KEYS = {"", "change-me", "changeme", "secret", "django-insecu
 
 def require_secret_key(secret_key: str, development_mode: bool) -> str:
     """Outside development mode a real SECRET_KEY is required."""
-    weak = secret_key.strip().lower() in PLACEHOLDER_SECRET_KEYS or len(secret_key) < 32
+    # Django's own deploy check (security.W009) asks for 50+ characters, 5+ distinct.
+    weak = (
+        secret_key.strip().lower() in PLACEHOLDER_SECRET_KEYS
+        or len(secret_key) < 50
+        or len(set(secret_key)) < 5
+        or secret_key.startswith("django-insecure-")
+    )
     if weak and not development_mode:
         raise ConfigurationError(
-            "SECRET_KEY is missing or too weak (at least 32 characters); set it in the "
+            "SECRET_KEY is missing or too weak (50+ random characters); set it in the "
             "environment or .env, or set ENABLE_DEVELOPMENT_MODE=true for local use"
         )
     return secret_key if not weak else "usersync-development-only-" + "x" * 40

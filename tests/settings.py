@@ -3,7 +3,7 @@
 import os
 
 os.environ.setdefault("ENABLE_DEVELOPMENT_MODE", "true")
-os.environ.setdefault("SECRET_KEY", "usersync-tests-only-" + "k" * 40)
+os.environ.setdefault("SECRET_KEY", "usersync-tests-only-" + "k9Xq" * 12)
 
 from project.settings import *  # noqa: F403
 

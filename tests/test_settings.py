@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+REAL_SECRET_KEY = "Zq8-" + "x7Kp2Lm9" * 7
 
 
 def manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
@@ -41,7 +42,7 @@ def test_production_mode__refuses_to_start_without_a_real_secret_key(secret):
     result = manage("check", SECRET_KEY=secret, DATABASE_URL="postgres://x@127.0.0.1:1/x")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "error: SECRET_KEY is missing or too weak (at least 32 characters); set it in the "
+        "error: SECRET_KEY is missing or too weak (50+ random characters); set it in the "
         "environment or .env, or set ENABLE_DEVELOPMENT_MODE=true for local use"
     ]
 
@@ -70,8 +71,18 @@ def test_non_postgresql_database_url__is_refused_in_one_line():
 def test_production_mode_with_a_real_secret_key__passes_the_checks():
     result = manage(
         "check",
-        SECRET_KEY="a" * 16 + "B" * 16 + "c" * 10,
+        SECRET_KEY=REAL_SECRET_KEY,
         ALLOWED_HOSTS="example.com",
         DATABASE_URL="postgres://x@127.0.0.1:1/x",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_settings__pass_check_deploy_without_warnings():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY=REAL_SECRET_KEY, ALLOWED_HOSTS="usersync.example.com",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
