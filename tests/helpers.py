@@ -1,15 +1,19 @@
-"""Running manage.py as a user would: a real process against the test database."""
+"""Running manage.py as a user would: a real process, by default against the test
+database."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+# Variables of this test process that would leak into the command's configuration.
+TEST_ONLY = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "SUPABASE_URL"}
 
 
 def database_url_for_tests(user: str | None = None) -> str:
@@ -22,20 +26,30 @@ def database_url_for_tests(user: str | None = None) -> str:
 
 
 def manage(
-    *args: str, database_url: str | None = None, input: str | None = None, **env: str
+    *args: str,
+    database_url: str | None = None,
+    input: str | None = None,
+    unset: Iterable[str] = (),
+    timeout: float = 120,
+    **env: str,
 ) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    environment.update(
-        ENABLE_DEVELOPMENT_MODE="true",
-        DATABASE_URL=database_url or database_url_for_tests(),
-        **env,
-    )
+    """Run manage.py in development mode against `database_url` (default: the test
+    database; "" for none, i.e. the embedded default), with `env` added and `unset` removed."""
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    environment["ENABLE_DEVELOPMENT_MODE"] = "true"
+    if database_url is None:
+        database_url = database_url_for_tests()
+    if database_url:
+        environment["DATABASE_URL"] = database_url
+    for name in unset:
+        environment.pop(name, None)
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         input=input,
     )

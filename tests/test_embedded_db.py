@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from project import embedded_db
+from tests.helpers import manage as run_manage
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def manage(*args: str, pgdata: Path) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(USERSYNC_PGDATA=str(pgdata), ENABLE_DEVELOPMENT_MODE="true")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+def manage(*args: str, pgdata: Path):
+    return run_manage(*args, database_url="", USERSYNC_PGDATA=str(pgdata), timeout=180)
 
 
 @pytest.fixture

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import manage as run_manage
+
 REAL_SECRET_KEY = "Zq8-" + "x7Kp2Lm9" * 7
 
 
-def manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "ENABLE_DEVELOPMENT_MODE",
-            "SECRET_KEY",
-            "DATABASE_URL",
-            "SUPABASE_URL",
-            "DJANGO_SETTINGS_MODULE",
-        }
-    }
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def manage(*args: str, **env: str):
+    """manage.py in production mode unless `env` says otherwise."""
+    return run_manage(*args, database_url="", unset=["ENABLE_DEVELOPMENT_MODE"], **env)
 
 
 @pytest.mark.parametrize("secret", ["", "change-me", "short"])
@@ -80,8 +57,12 @@ def test_production_mode_with_a_real_secret_key__passes_the_checks():
 
 def test_production_settings__pass_check_deploy_without_warnings():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=REAL_SECRET_KEY, ALLOWED_HOSTS="usersync.example.com",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=REAL_SECRET_KEY,
+        ALLOWED_HOSTS="usersync.example.com",
         DATABASE_URL="postgres://x@127.0.0.1:1/x",
     )
     assert result.returncode == 0, result.stderr
