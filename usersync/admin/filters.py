@@ -7,11 +7,12 @@ import uuid
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from usersync.models import UserProfile
 from usersync.profiles import allowed_roles
+from usersync.sql_files import query
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -37,12 +38,9 @@ class SsoProviderFilter(admin.SimpleListFilter):
     NONE = "-"
 
     def lookups(self, request, model_admin):
-        providers = (
-            UserProfile.objects.filter(sso_provider__isnull=False)
-            .order_by("sso_provider")
-            .values_list("sso_provider", flat=True)
-            .distinct()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(query("sso_providers"))
+            providers = [row[0] for row in cursor.fetchall()]
         return [(self.NONE, "none (e-mail, phone)"), *((p, p) for p in providers)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
