@@ -139,6 +139,7 @@ def test_profile_detail__shows_auth_facts_read_only_and_the_role_as_a_choice(
     assert "Supabase auth user (read-only)" in text
     assert str(user.pk) in text and "gina@example.com" in text and "github" in text
     assert f"?user_id={user.pk}" in text  # the link to the user's audit entries
+    assert "None" not in text  # empty auth facts show as "-", like the list's
 
 
 def test_profile_detail__role_change_is_audited_with_old_and_new_value(

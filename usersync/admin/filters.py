@@ -15,6 +15,11 @@ from usersync.profiles import allowed_roles
 from usersync.sql_files import query
 
 
+def provider_label(provider: str) -> str:
+    # SAML SSO providers are "sso:<provider uuid>": too long for a column.
+    return f"SSO {provider[4:12]}…" if provider.startswith("sso:") else provider
+
+
 class RoleFilter(admin.SimpleListFilter):
     title = "role"
     parameter_name = "role"
@@ -41,7 +46,7 @@ class SsoProviderFilter(admin.SimpleListFilter):
         with connection.cursor() as cursor:
             cursor.execute(query("sso_providers"))
             providers = [row[0] for row in cursor.fetchall()]
-        return [(self.NONE, "none (e-mail, phone)"), *((p, p) for p in providers)]
+        return [(self.NONE, "none (e-mail, phone)"), *((p, provider_label(p)) for p in providers)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 
 from usersync import staff_actions, sync
 from usersync.admin.actions import apply_each, confirmation_page, too_many
-from usersync.admin.profiles import provider_label
+from usersync.admin.filters import provider_label
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
 from usersync.profiles import allowed_roles, create_profile

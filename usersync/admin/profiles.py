@@ -8,6 +8,7 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -15,7 +16,13 @@ from django.utils.html import format_html
 
 from usersync import staff_actions
 from usersync.admin.actions import deactivate_selected, reactivate_selected
-from usersync.admin.filters import ActiveFilter, RoleFilter, SignedInFilter, SsoProviderFilter
+from usersync.admin.filters import (
+    ActiveFilter,
+    RoleFilter,
+    SignedInFilter,
+    SsoProviderFilter,
+    provider_label,
+)
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.errors import UsersyncError
 from usersync.models import UserProfile
@@ -29,7 +36,7 @@ AUTH_FACTS = (
     "provider",
     "auth_email_confirmed_at",
     "auth_phone_confirmed_at",
-    "last_sign_in",
+    "auth_last_sign_in_at",
     "auth_created_at",
     "auth_is_sso_user",
     "auth_is_anonymous",
@@ -71,15 +78,14 @@ class ProfileForm(forms.ModelForm):
         self.fields["role"].choices = [(role, role) for role in roles]
 
 
-def provider_label(provider: str) -> str:
-    # SAML SSO providers are "sso:<provider uuid>": too long for a column.
-    return f"SSO {provider[4:12]}…" if provider.startswith("sso:") else provider
-
-
 def _auth_fact(name: str, description: str, boolean: bool = False):
+    """A read-only field of the detail page showing a column of the auth user."""
+
     @admin.display(description=description, boolean=boolean)
     def fact(self, obj: UserProfile):
-        return getattr(obj.user, name) if obj.user else None
+        value = getattr(obj.user, name) if obj.user else None
+        # Read-only callables are shown as str(value); format them as the list does.
+        return value if boolean else display_for_value(value, self.get_empty_value_display())
 
     return fact
 
@@ -125,6 +131,7 @@ class UserProfileAdmin(admin.ModelAdmin):
     auth_phone = _auth_fact("phone", "phone")
     auth_email_confirmed_at = _auth_fact("email_confirmed_at", "e-mail confirmed")
     auth_phone_confirmed_at = _auth_fact("phone_confirmed_at", "phone confirmed")
+    auth_last_sign_in_at = _auth_fact("last_sign_in_at", "last sign-in")
     auth_created_at = _auth_fact("created_at", "signed up")
     auth_is_sso_user = _auth_fact("is_sso_user", "SSO user", boolean=True)
     auth_is_anonymous = _auth_fact("is_anonymous", "anonymous", boolean=True)
