@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with usersync's site (the sync status on its index page).
+    "usersync.admin_config.UsersyncAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,8 +3,9 @@
 # otherwise the embedded server). Extra arguments go to pytest.
 source "$(dirname "$0")/setup.sh"
 
-# Debian packages the tests drive: PgBouncer (the transaction-pooler tests).
-scripts/system-packages.sh pgbouncer
+# Debian packages the tests drive: PgBouncer (the transaction-pooler tests) and
+# chromium (the admin's browser test; never a downloaded browser).
+scripts/system-packages.sh pgbouncer chromium
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

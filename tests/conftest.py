@@ -24,3 +24,22 @@ def _clean_unmanaged_tables(request):
             "TRUNCATE auth.users, usersync.sync_runs, usersync.sync_lease, "
             "usersync.trigger_failures CASCADE"
         )
+
+
+@pytest.fixture
+def view_only_client(client, django_user_model):
+    """A staff member who may look at profiles, users without one and the audit log,
+    and change nothing."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(
+        "viewer", "viewer@example.com", "pw", is_staff=True
+    )
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="usersync",
+            codename__in=["view_userprofile", "view_userwithoutprofile", "view_adminauditlog"],
+        )
+    )
+    client.force_login(user)
+    return client

@@ -57,3 +57,9 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
+
+
+def one_line(text: str) -> str:
+    """The text with control characters (newlines, carriage returns...) escaped, so that
+    an error that quotes user input stays one line on a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -68,6 +69,15 @@ class AuthUser(models.Model):
         if self.is_anonymous:
             return "anonymous"
         return (self.raw_app_meta_data or {}).get("provider") or "email"
+
+
+class UserWithoutProfile(AuthUser):
+    """The admin's list of auth users who can sign in but have no profile."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "auth user without a profile"
+        verbose_name_plural = "auth users without a profile"
 
 
 class UserProfile(models.Model):
@@ -207,3 +217,28 @@ class TriggerFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} failed for {self.user_id}: {self.message}"
+
+
+class StaffLink(models.Model):
+    """A Django staff account's Supabase auth user, set by a superuser where the e-mail
+    match does not find it (SSO accounts, different addresses). See usersync.staff."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usersync_link"
+    )
+    auth_user = models.OneToOneField(
+        AuthUser,
+        on_delete=models.DO_NOTHING,  # the database cascades
+        db_column="auth_user_id",
+        db_constraint=False,
+        related_name="staff_link",
+        limit_choices_to={"deleted_at__isnull": True},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "usersync_staff_links"
+        verbose_name = "staff link"
+
+    def __str__(self) -> str:
+        return f"{self.user} is auth user {self.auth_user_id}"

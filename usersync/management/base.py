@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from usersync.cli import one_line
 from usersync.errors import UsersyncError
 
 
@@ -18,6 +19,7 @@ class UsersyncCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
 
         def one_line_error(message: str) -> None:
+            message = one_line(message)
             if parser.called_from_command_line:
                 parser.exit(2, f"{parser.prog}: error: {message}\n")
             raise CommandError(f"Error: {message}", returncode=2)
@@ -39,7 +41,7 @@ class UsersyncCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except UsersyncError as error:
-            raise CommandError(str(error), returncode=error.exit_code) from error
+            raise CommandError(one_line(str(error)), returncode=error.exit_code) from error
 
     def write_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, indent=2, default=str))

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS public.usersync_staff_links;

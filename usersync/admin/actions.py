@@ -1,0 +1,148 @@
+"""Admin actions, after Django's contrib/admin/actions.py: declared permissions, an
+intermediate confirmation page where the change needs more input (a reason, a role),
+then message_user. The changes themselves are usersync's (staff_actions, profiles)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from usersync import staff_actions
+from usersync.errors import UsersyncError
+from usersync.staff import actor_for
+
+# One request changes at most this many users: each is its own short transaction.
+MAX_SELECTED = 1000
+LISTED_IN_MESSAGE = 20
+
+
+def too_many(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> bool:
+    count = queryset.count()
+    if count > MAX_SELECTED:
+        modeladmin.message_user(
+            request,
+            f"{count:,} users selected; select at most {MAX_SELECTED:,} at a time.",
+            messages.ERROR,
+        )
+    return count > MAX_SELECTED
+
+
+def apply_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    users: Iterable[tuple[uuid.UUID, str | None]],
+    change: Callable[[uuid.UUID], object],
+    done_verb: str,
+) -> None:
+    """Apply `change` to each (user id, e-mail) and report what was done and refused."""
+    done: list[str] = []
+    for user_id, email in users:
+        label = email or str(user_id)
+        try:
+            change(user_id)
+        except UsersyncError as error:
+            modeladmin.message_user(request, f"{label}: {error}", messages.ERROR)
+        else:
+            done.append(label)
+    if done:
+        listed = ", ".join(done[:LISTED_IN_MESSAGE]) + (
+            " …" if len(done) > LISTED_IN_MESSAGE else ""
+        )
+        modeladmin.message_user(request, f"{done_verb} {len(done)}: {listed}", messages.SUCCESS)
+
+
+def confirmation_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    template: str,
+    action: str,
+    title: str,
+    **context: object,
+) -> TemplateResponse:
+    request.current_app = modeladmin.admin_site.name
+    form = context.get("form")
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": modeladmin.model._meta,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": modeladmin.media + (form.media if form else forms.Media()),
+            **context,
+        },
+    )
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        max_length=staff_actions.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in the profile (deactivation_reason) and in the audit log.",
+    )
+
+
+def _foreseen_refusal(profile, actor_user_id: uuid.UUID | None) -> str:
+    if actor_user_id is not None and profile.user_id == actor_user_id:
+        return "your own profile: will be refused"
+    if profile.is_active is False:
+        return "already inactive: will be skipped"
+    return ""
+
+
+@admin.action(permissions=["change"], description="Deactivate selected profiles…")
+def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
+    if too_many(modeladmin, request, queryset):
+        return None
+    actor = actor_for(request.user)
+    form = DeactivateForm(request.POST if request.POST.get("post") else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        apply_each(
+            modeladmin,
+            request,
+            queryset.values_list("user_id", "user__email"),
+            lambda user_id: staff_actions.deactivate(user_id, actor, reason),
+            "Deactivated",
+        )
+        return None
+    profiles = list(queryset.select_related("user"))
+    admins = [p for p in profiles if p.role == staff_actions.ADMIN_ROLE and p.is_active]
+    return confirmation_page(
+        modeladmin,
+        request,
+        "admin/usersync/userprofile/deactivate_confirmation.html",
+        "deactivate_selected",
+        "Deactivate user profiles",
+        form=form,
+        submit_label="Deactivate",
+        selected_pks=[p.pk for p in profiles],
+        profiles=[(p, _foreseen_refusal(p, actor.auth_user_id)) for p in profiles],
+        selected_admins=len(admins),
+        actor=actor,
+    )
+
+
+@admin.action(permissions=["change"], description="Reactivate selected profiles")
+def reactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
+    if too_many(modeladmin, request, queryset):
+        return None
+    actor = actor_for(request.user)
+    apply_each(
+        modeladmin,
+        request,
+        queryset.values_list("user_id", "user__email"),
+        lambda user_id: staff_actions.reactivate(user_id, actor),
+        "Reactivated",
+    )
+    return None

@@ -1,0 +1,178 @@
+"""Auth users who can sign in but have no profile (read-only, from the unmanaged
+auth.users), with "create profile" and "sync all missing" through usersync's functions."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from usersync import staff_actions, sync
+from usersync.admin.actions import apply_each, confirmation_page, too_many
+from usersync.admin.filters import provider_label
+from usersync.errors import UsersyncError
+from usersync.models import UserWithoutProfile
+from usersync.profiles import allowed_roles, create_profile
+from usersync.staff import actor_for
+
+
+class CreateProfileForm(forms.Form):
+    role = forms.ChoiceField(initial="user")
+    active = forms.BooleanField(
+        required=False, initial=True, help_text="Untick to create it inactive."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, role) for role in allowed_roles()]
+
+
+@admin.register(UserWithoutProfile)
+class UserWithoutProfileAdmin(admin.ModelAdmin):
+    list_display = ("email", "phone", "provider", "signed_up", "last_sign_in", "anonymous")
+    search_fields = ("email", "phone")
+    search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."
+    ordering = ("-created_at",)
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = ("create_profiles",)
+    fields = (
+        "id",
+        "email",
+        "phone",
+        "provider",
+        "created_at",
+        "last_sign_in_at",
+        "email_confirmed_at",
+        "phone_confirmed_at",
+        "is_sso_user",
+        "is_anonymous",
+        "banned_until",
+        "raw_app_meta_data",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Soft-deleted users get no profile by design: they are not missing one.
+        return super().get_queryset(request).filter(profile__isnull=True, deleted_at__isnull=True)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        try:
+            return queryset.filter(pk=uuid.UUID(search_term.strip())), False
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term.strip().lstrip("+"))
+
+    @admin.display(description="provider")
+    def provider(self, obj: UserWithoutProfile) -> str:
+        return provider_label(obj.provider)
+
+    @admin.display(description="signed up", ordering="created_at")
+    def signed_up(self, obj: UserWithoutProfile):
+        return obj.created_at
+
+    @admin.display(description="last sign-in", ordering="last_sign_in_at")
+    def last_sign_in(self, obj: UserWithoutProfile):
+        return obj.last_sign_in_at
+
+    @admin.display(description="anonymous", boolean=True, ordering="is_anonymous")
+    def anonymous(self, obj: UserWithoutProfile) -> bool:
+        return obj.is_anonymous
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # auth users are Supabase Auth's
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_create_profile_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("usersync.add_userprofile")
+
+    @admin.action(
+        permissions=["create_profile"], description="Create a profile for the selected users…"
+    )
+    def create_profiles(self, request: HttpRequest, queryset: QuerySet):
+        if too_many(self, request, queryset):
+            return None
+        form = CreateProfileForm(request.POST if request.POST.get("post") else None)
+        if form.is_valid():
+            actor = actor_for(request.user)
+            role, active = form.cleaned_data["role"], form.cleaned_data["active"]
+            apply_each(
+                self,
+                request,
+                queryset.values_list("id", "email"),
+                lambda user_id: create_profile(user_id, role, active, actor=actor),
+                "Created the profile of",
+            )
+            return None
+        users = list(queryset)
+        return confirmation_page(
+            self,
+            request,
+            "admin/usersync/userwithoutprofile/create_profile_confirmation.html",
+            "create_profiles",
+            "Create profiles",
+            form=form,
+            submit_label="Create profiles",
+            selected_pks=[u.pk for u in users],
+            users=users,
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        sync_url = path(
+            "sync/",
+            self.admin_site.admin_view(self.sync_view),
+            name=f"{opts.app_label}_{opts.model_name}_sync",
+        )
+        return [sync_url, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        context = {"can_sync": self.has_create_profile_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def sync_view(self, request: HttpRequest):
+        """GET: the dry run (usersync.sync.plan); POST: the sync, then back to the list."""
+        if not self.has_create_profile_permission(request):
+            raise PermissionDenied
+        changelist = reverse(f"{self.admin_site.name}:usersync_userwithoutprofile_changelist")
+        if request.method == "POST":
+            try:
+                result = staff_actions.run_sync(actor_for(request.user))
+            except UsersyncError as error:
+                self.message_user(request, f"The sync did not run: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Sync run {result.run_id}: {result.created} profiles created, "
+                    f"{result.filled} filled from auth data, in {result.duration_seconds} s.",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(changelist)
+        try:
+            plan, error = sync.plan(), None
+        except UsersyncError as problem:
+            plan, error = None, str(problem)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            "admin/usersync/userwithoutprofile/sync_preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Sync all missing profiles",
+                "subtitle": None,
+                "opts": self.model._meta,
+                "plan": plan,
+                "error": error,
+                "changelist_url": changelist,
+            },
+        )

@@ -1,0 +1,92 @@
+"""The admin site: Django's, with the sync status on its index page. Outside the
+usersync.admin package: importing that package registers its ModelAdmins with
+admin.site, which is built from this class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from usersync import sync
+from usersync.errors import UsersyncError
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    label: str
+    value: str
+    url: str | None = None
+    ok: bool = True
+
+
+def _url(site: admin.AdminSite, name: str, query: str = "") -> str:
+    return reverse(f"{site.name}:{name}") + query
+
+
+def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusLine]:
+    profiles = _url(site, "usersync_userprofile_changelist")
+    missing = _url(site, "usersync_userwithoutprofile_changelist")
+    failures = _url(site, "usersync_triggerfailure_changelist", "?resolved_at__isempty=1")
+    trigger = (
+        "installed, enabled"
+        if status.trigger_enabled
+        else "installed but DISABLED"
+        if status.trigger_installed
+        else "NOT installed"
+    )
+    if not status.trigger_enabled:
+        trigger += " — run: python manage.py verify_migration --repair"
+    last = status.last_sync
+    last_text = (
+        f"{last.started_at:%Y-%m-%d %H:%M:%S} UTC, {last.status}, {last.created} created "
+        f"by {last.triggered_by}"
+        if last
+        else "never"
+    )
+    lines = [
+        StatusLine(
+            "Auth users",
+            f"{status.total_auth_users:,} ({status.soft_deleted_users:,} deleted, "
+            f"{status.anonymous_users:,} anonymous)",
+            profiles,
+        ),
+        StatusLine("Profiles", f"{status.total_profiles:,}", profiles),
+        StatusLine("Missing profiles", f"{status.missing_profiles:,}", missing, status.in_sync),
+        StatusLine("Sync percentage", f"{status.sync_percentage}%", missing, status.in_sync),
+        StatusLine(
+            "Trigger", trigger, failures, status.trigger_installed and status.trigger_enabled
+        ),
+        StatusLine(
+            "Last sync",
+            last_text,
+            _url(site, "usersync_syncrun_changelist"),
+            last is None or last.status == "succeeded",
+        ),
+        StatusLine(
+            "Trigger failures (unresolved)",
+            f"{status.trigger_failures:,}",
+            failures,
+            status.trigger_failures == 0,
+        ),
+    ]
+    if status.orphan_profiles:
+        lines.append(StatusLine("Orphan profiles", f"{status.orphan_profiles:,}", profiles, False))
+    return lines
+
+
+class UsersyncAdminSite(admin.AdminSite):
+    site_header = "usersync administration"
+    site_title = "usersync admin"
+    index_title = "Users and profiles"
+    index_template = "admin/usersync/index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        try:
+            context = {"sync_status": status_lines(self, sync.status()), "sync_error": None}
+        except UsersyncError as error:
+            context = {"sync_status": [], "sync_error": str(error)}
+        return super().index(request, {**context, **(extra_context or {})})
