@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from usersync import views
+
+# project/urls.py includes these before Django admin's `admin/`, which would otherwise
+# answer /admin/users/health-check with its own login page.
+urlpatterns = [
+    path("health", views.public_health, name="health"),
+    path("dashboard/health-check", views.dashboard_health, name="dashboard-health"),
+    path("admin/users/health-check", views.staff_health, name="staff-health"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
+]
