@@ -105,6 +105,20 @@ def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+def _field_with_nul(data: Any, field: str | None = None) -> str | None:
+    """The top-level field holding a NUL character anywhere (PostgreSQL stores none)."""
+    if isinstance(data, str):
+        return field if "\x00" in data else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _field_with_nul(key, field or key) or _field_with_nul(value, field or key)
+            if found:
+                return found
+    if isinstance(data, list):
+        return next((f for item in data if (f := _field_with_nul(item, field))), None)
+    return None
+
+
 def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
     """The request's JSON object; 413 past max_bytes (read no further), 400 otherwise."""
     try:
@@ -124,6 +138,8 @@ def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
         raise HttpError(400, "the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise HttpError(400, "the request body must be a JSON object")
+    if field := _field_with_nul(data):
+        raise HttpError(400, f"{field[:60]} contains a NUL character", field)
     return data
 
 
@@ -197,6 +213,8 @@ def json_methods(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
                     f"method {request.method} not allowed",
                     headers={"Allow": ", ".join(methods)},
                 )
+            if field := _field_with_nul(dict(request.GET.items())):
+                return error_response(400, f"{field[:60]} contains a NUL character", field)
             return view(request, *args, **kwargs)
 
         return wrapper
