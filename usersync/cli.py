@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from datetime import timedelta
 
 MAX_BATCH_SIZE = 100_000
 
@@ -56,3 +57,14 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
+
+
+def age(text: str) -> timedelta:
+    """'90d', '12h', '4w', '30m' -> a timedelta."""
+    from usersync.errors import BadInput
+    from usersync.retention import parse_age
+
+    try:
+        return parse_age(text)
+    except BadInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
