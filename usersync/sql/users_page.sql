@@ -3,13 +3,15 @@
 -- key index finds the page start, so page 10,000 costs what page 1 does).
 -- Parameters (NULL: no filter): after, role, active, missing_profile, email_like, limit.
 -- Client-side parameter binding sends literals, so the planner folds unused filters away.
+-- `p.user_id > after` is implied by the join, but said: without it a merge join scans
+-- the profiles index from its start on every deep page (0.5 s at a million users).
 SELECT u.id, u.email, u.phone,
        CASE WHEN u.is_anonymous THEN 'anonymous'
             ELSE coalesce(u.raw_app_meta_data ->> 'provider', 'email') END AS provider,
        p.role, p.is_active, u.last_sign_in_at, p.last_login, u.created_at,
        p.user_id IS NOT NULL AS has_profile, u.deleted_at
   FROM auth.users u
-  LEFT JOIN public.user_profiles p ON p.user_id = u.id
+  LEFT JOIN public.user_profiles p ON p.user_id = u.id AND p.user_id > %(after)s
  WHERE u.id > %(after)s
    AND (%(role)s::text IS NULL OR p.role = %(role)s::text)
    AND (%(active)s::boolean IS NULL
