@@ -37,12 +37,12 @@ def _user_id(value: str) -> uuid.UUID:
     return user_id
 
 
-def _role(value: str | None, name: str = "role") -> str | None:
+def _role(value: str | None) -> str | None:
     if value is not None and value not in profiles.allowed_roles():
         raise HttpError(
             400,
             f"unknown role {value[:60]!r}; allowed: {', '.join(profiles.allowed_roles())}",
-            name,
+            "role",
         )
     return value
 
