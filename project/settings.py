@@ -138,6 +138,30 @@ USERSYNC_STATEMENT_TIMEOUT = env.int("USERSYNC_STATEMENT_TIMEOUT", default=30)
 USERSYNC_LEASE_SECONDS = env.int("USERSYNC_LEASE_SECONDS", default=60)
 # Rolling back usersync's migrations refuses to drop profile rows unless this is set.
 USERSYNC_ALLOW_DATA_LOSS = env.bool("USERSYNC_ALLOW_DATA_LOSS", default=False)
+# The role whose active holders may use the user-management API (and of whom at least
+# one active holder must remain).
+USERSYNC_ADMIN_ROLE = env.str("USERSYNC_ADMIN_ROLE", default="admin")
+
+# Monitoring: each health check's time limit, the total for one health URL, and how
+# long the public /health and /metrics may reuse a full count (they are unauthenticated
+# or scraped often; a count over a million users costs about a second).
+USERSYNC_HEALTH_TIME_LIMIT_SECONDS = env.float("USERSYNC_HEALTH_TIME_LIMIT_SECONDS", default=5.0)
+USERSYNC_STATUS_CACHE_SECONDS = env.int("USERSYNC_STATUS_CACHE_SECONDS", default=15)
+# A monitoring system's bearer token for /admin/users/health-check and /metrics.
+USERSYNC_MONITORING_TOKEN = env.str("USERSYNC_MONITORING_TOKEN", default="")
+
+# Supabase access tokens (API and the application's own views): the project's JWT
+# secret (HS256) and/or its JWKS (asymmetric signing keys), by URL or inline JSON.
+SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
+SUPABASE_JWKS_URL = env.str("SUPABASE_JWKS_URL", default="")
+SUPABASE_JWKS = env.str("SUPABASE_JWKS", default="")
+SUPABASE_JWT_AUDIENCE = env.str("SUPABASE_JWT_AUDIENCE", default="authenticated")
+# e.g. https://PROJECT.supabase.co/auth/v1; empty: the issuer is not checked.
+SUPABASE_JWT_ISSUER = env.str("SUPABASE_JWT_ISSUER", default="")
+# The application integration writes last_login at most this often per user.
+USERSYNC_LAST_LOGIN_INTERVAL_SECONDS = env.int("USERSYNC_LAST_LOGIN_INTERVAL_SECONDS", default=300)
+# POST /api/chat-errors refuses larger bodies.
+USERSYNC_CHAT_ERROR_MAX_BYTES = env.int("USERSYNC_CHAT_ERROR_MAX_BYTES", default=16_384)
 
 LOGGING = {
     "version": 1,

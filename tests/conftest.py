@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, connections
 
+from tests.db import closed_port
 from tests.factories import AuthUserFactory
+from tests.tokens import make_token
+from usersync.models import UserProfile
 
 
 @pytest.fixture
@@ -43,3 +47,54 @@ def view_only_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def make_admin(db):
+    """An auth user whose profile has the admin role (active unless told otherwise)."""
+
+    def make(active: bool = True, **fields):
+        user = AuthUserFactory(**fields)
+        UserProfile.objects.filter(user_id=user.pk).update(role="admin", is_active=active)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_admin):
+    return make_admin()
+
+
+@pytest.fixture
+def admin_headers(admin):
+    return {"Authorization": f"Bearer {make_token(admin.pk, email=admin.email)}"}
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    """Django's connection pointed at a real closed port on this machine: connecting
+    fails at once with 'connection refused'. Restored before the test's cleanup."""
+    port = closed_port()
+    wrapper = connections["default"]
+    original = wrapper.get_connection_params
+
+    def closed_port_params():
+        params = original()
+        wrapper.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
+        return params | {"host": "127.0.0.1", "port": port}
+
+    saved = dict(wrapper.settings_dict)
+    wrapper.close()
+    wrapper.get_connection_params = closed_port_params
+    try:
+        yield port
+    finally:
+        del wrapper.get_connection_params
+        wrapper.close()
+        wrapper.settings_dict.update(saved)

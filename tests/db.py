@@ -42,3 +42,12 @@ def as_api_role(role: str, sub: str | None = None) -> Iterator[psycopg.Connectio
         yield conn
     finally:
         conn.execute("ROLLBACK TO SAVEPOINT as_api_role")
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -6,5 +6,14 @@ os.environ.setdefault("ENABLE_DEVELOPMENT_MODE", "true")
 os.environ.setdefault("SECRET_KEY", "usersync-tests-only-" + "k9Xq" * 12)
 
 from project.settings import *  # noqa: F403
+from tests.tokens import JWT_SECRET, MONITORING_TOKEN
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+SUPABASE_JWT_SECRET = JWT_SECRET
+SUPABASE_JWKS_URL = ""
+SUPABASE_JWKS = ""
+SUPABASE_JWT_ISSUER = ""
+USERSYNC_MONITORING_TOKEN = MONITORING_TOKEN
+# Fresh counts on every request; tests/test_health.py turns the cache on where it tests it.
+USERSYNC_STATUS_CACHE_SECONDS = 0

@@ -16,12 +16,13 @@ from usersync import staff_actions
 from usersync.audit import Actor
 from usersync.errors import BadInput
 from usersync.models import AdminAuditLog, SyncRun, UserProfile
+from usersync.profiles import UnknownUser
 from usersync.staff_actions import (
     ACTIVE_ADMINS_LOCK,
     LastActiveAdmin,
+    NoProfile,
     NothingToChange,
     OwnProfile,
-    ProfileNotFound,
 )
 
 pytestmark = pytest.mark.django_db
@@ -187,9 +188,9 @@ def test_deactivate__names_what_it_cannot_find_or_change(auth_user_factory, acto
     unknown = uuid.uuid4()
     inactive = auth_user_factory()
     staff_actions.deactivate(inactive.pk, actor, "first")
-    with pytest.raises(ProfileNotFound, match=f"user {without_profile.pk} has no profile"):
+    with pytest.raises(NoProfile, match=f"user {without_profile.pk} has no profile"):
         staff_actions.deactivate(without_profile.pk, actor, "x")
-    with pytest.raises(ProfileNotFound, match=f"no auth user with id {unknown}"):
+    with pytest.raises(UnknownUser, match=f"no auth user with id {unknown}"):
         staff_actions.deactivate(unknown, actor, "x")
     with pytest.raises(NothingToChange, match="is already inactive"):
         staff_actions.deactivate(inactive.pk, actor, "again")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from datetime import timedelta
 
 MAX_BATCH_SIZE = 100_000
 
@@ -63,3 +64,14 @@ def one_line(text: str) -> str:
     """The text with control characters (newlines, carriage returns...) escaped, so that
     an error that quotes user input stays one line on a terminal."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def age(text: str) -> timedelta:
+    """'90d', '12h', '4w', '30m' -> a timedelta."""
+    from usersync.errors import BadInput
+    from usersync.retention import parse_age
+
+    try:
+        return parse_age(text)
+    except BadInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -21,6 +21,14 @@ class BadInput(UsersyncError):
     """The caller asked for something that cannot be done (the database is unchanged)."""
 
 
+class InvalidField(BadInput):
+    """A value is not acceptable; `field` names it (for a form or a JSON 400)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class DatabaseUnavailable(UsersyncError):
     pass
 

@@ -23,6 +23,10 @@ class ProfileExists(BadInput):
     pass
 
 
+class UnknownUser(BadInput):
+    pass
+
+
 def allowed_roles() -> list[str]:
     return list(settings.USERSYNC_ALLOWED_ROLES)
 
@@ -95,7 +99,7 @@ def create_profile(
         cursor.execute(query("user_lookup"), {"user_id": user_id})
         row = cursor.fetchone()
         if row is None:
-            raise BadInput(f"no auth user with id {user_id}")
+            raise UnknownUser(f"no auth user with id {user_id}")
         _, email, deleted_at, existing_role, existing_active = row
         if deleted_at is not None:
             raise BadInput(

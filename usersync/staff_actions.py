@@ -13,15 +13,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from usersync import audit, sync
-from usersync.errors import BadInput, database_errors
+from usersync.errors import BadInput, InvalidField, database_errors
 from usersync.models import AuthUser, UserProfile
-from usersync.profiles import check_role, parse_user_id
+from usersync.profiles import UnknownUser, check_role, parse_user_id
 
-ADMIN_ROLE = "admin"
 # deactivation_reason is VARCHAR(255) (the spec's DDL).
 REASON_MAX_LENGTH = 255
 # Serialises the changes that can take away an active admin (pg_advisory_xact_lock key:
@@ -30,7 +30,7 @@ REASON_MAX_LENGTH = 255
 ACTIVE_ADMINS_LOCK = 0x7573657273796E63
 
 
-class ProfileNotFound(BadInput):
+class NoProfile(BadInput):
     pass
 
 
@@ -74,10 +74,11 @@ class StaffChange:
 def _clean_reason(reason: str | None, *, required: bool = False) -> str | None:
     reason = (reason or "").strip() or None
     if reason is None and required:
-        raise BadInput("a reason is required to deactivate a user")
+        raise InvalidField("reason", "a reason is required to deactivate a user")
     if reason is not None and len(reason) > REASON_MAX_LENGTH:
-        raise BadInput(
-            f"the reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} fit"
+        raise InvalidField(
+            "reason",
+            f"the reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} fit",
         )
     return reason
 
@@ -93,25 +94,33 @@ def _locked_profile(user_id: uuid.UUID) -> UserProfile:
     try:
         return UserProfile.objects.select_for_update(of=("self",)).get(user_id=user_id)
     except UserProfile.DoesNotExist:
-        known = AuthUser.objects.filter(pk=user_id).exists()
-        raise ProfileNotFound(
-            f"user {user_id} has no profile; create it first"
-            if known
-            else f"no auth user with id {user_id}"
-        ) from None
+        if not AuthUser.objects.filter(pk=user_id).exists():
+            raise UnknownUser(f"no auth user with id {user_id}") from None
+        raise NoProfile(f"user {user_id} has no profile; create it first") from None
 
 
 def _email(user_id: uuid.UUID) -> str | None:
     return AuthUser.objects.filter(pk=user_id).values_list("email", flat=True).first()
 
 
+def admin_role() -> str:
+    return settings.USERSYNC_ADMIN_ROLE
+
+
+def _existing_auth_user(user_id: uuid.UUID | None) -> uuid.UUID | None:
+    """deactivated_by references auth.users: a stale link must not fail the change."""
+    if user_id is None or not AuthUser.objects.filter(pk=user_id).exists():
+        return None
+    return user_id
+
+
 def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
-    if profile.role != ADMIN_ROLE or profile.is_active is not True:
+    if profile.role != admin_role() or profile.is_active is not True:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVE_ADMINS_LOCK])
     # Read after the lock: a change committed meanwhile by another staff member counts.
-    others = UserProfile.objects.filter(role=ADMIN_ROLE, is_active=True).exclude(pk=profile.pk)
+    others = UserProfile.objects.filter(role=admin_role(), is_active=True).exclude(pk=profile.pk)
     if not others.exists():
         raise LastActiveAdmin(
             f"cannot {doing} user {profile.user_id}: theirs is the last active admin "
@@ -155,13 +164,16 @@ def change_role(
     """Give a user another role (one of settings.USERSYNC_ALLOWED_ROLES). Refuses to take
     the admin role from the last active admin."""
     user_id = parse_user_id(user_id)
-    check_role(new_role)
+    try:
+        check_role(new_role)
+    except BadInput as error:
+        raise InvalidField("role", str(error)) from None
     reason = _clean_reason(reason)
     with database_errors(), transaction.atomic():
         profile = _locked_profile(user_id)
         if profile.role == new_role:
             raise NothingToChange(f"user {user_id} already has the role {new_role}")
-        if new_role != ADMIN_ROLE:
+        if new_role != admin_role():
             _refuse_removing_last_admin(profile, "take the admin role from")
         return _apply(profile, actor, "role_changed", {"role": new_role}, reason)
 
@@ -181,7 +193,7 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
         changes = {
             "is_active": False,
             "deactivated_at": _now_in_milliseconds(),
-            "deactivated_by": actor.auth_user_id,
+            "deactivated_by": _existing_auth_user(actor.auth_user_id),
             "deactivation_reason": reason,
         }
         return _apply(profile, actor, "deactivated", changes, reason)
@@ -206,9 +218,12 @@ def reactivate(
         return _apply(profile, actor, "reactivated", changes, reason)
 
 
-def run_sync(actor: audit.Actor) -> sync.SyncResult:
-    """Create every missing profile (preserve mode) and audit who ran it."""
-    result = sync.sync(triggered_by=actor.name)
+def run_sync(actor: audit.Actor, *, dry_run: bool = False) -> sync.SyncResult | sync.SyncPlan:
+    """Create every missing profile (preserve mode) and audit who ran it; dry_run=True
+    returns the plan and writes nothing."""
+    result = sync.sync(dry_run=dry_run, triggered_by=actor.name)
+    if dry_run:
+        return result
     audit.record(
         actor,
         "sync_run",

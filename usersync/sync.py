@@ -215,11 +215,11 @@ def read_only_snapshot() -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cursor:
         if not outer:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # A locked or overloaded database answers with an error in time, never a hang.
-        cursor.execute(
-            "SELECT set_config('statement_timeout', %s, true)",
-            [f"{settings.USERSYNC_STATEMENT_TIMEOUT}s"],
-        )
+            # A locked or overloaded database answers with an error in time, never a hang.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [f"{settings.USERSYNC_STATEMENT_TIMEOUT}s"],
+            )
         yield
 
 

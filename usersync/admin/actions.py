@@ -117,7 +117,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         )
         return None
     profiles = list(queryset.select_related("user"))
-    admins = [p for p in profiles if p.role == staff_actions.ADMIN_ROLE and p.is_active]
+    admins = [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
     return confirmation_page(
         modeladmin,
         request,

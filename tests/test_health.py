@@ -1,0 +1,345 @@
+"""The health checks and the three health URLs, healthy, degraded and down: a dropped
+or disabled trigger, missing profiles, recorded trigger failures, a database that does
+not answer in time (a real lock) and one that is unreachable (a real closed port)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
+
+from tests.db import connect
+from tests.tokens import MONITORING_TOKEN, bearer
+from usersync import health, sync, views
+from usersync.health_base import HealthCheck, Status, run_checks
+from usersync.models import TriggerFailure
+
+MONITOR = bearer(MONITORING_TOKEN)
+
+
+def drop_trigger() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER on_auth_user_created ON auth.users")
+
+
+def disable_trigger() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE auth.users DISABLE TRIGGER on_auth_user_created")
+
+
+def record_trigger_failure(user) -> None:
+    TriggerFailure.objects.create(
+        user_id=user.pk, source="on_auth_user_created", sqlstate="42501", message="denied"
+    )
+
+
+# GET /health
+
+
+def test_public_health__is_healthy_when_every_user_has_a_profile(client, auth_user_factory):
+    auth_user_factory.create_batch(2)
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "healthy"
+    assert (body["warnings"], body["errors"]) == ([], [])
+    assert body["missing_profiles"] == 0
+    assert body["checks"] == {"database": "healthy", "trigger": "healthy", "profiles": "healthy"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_public_health__missing_profiles_warn_in_the_specs_words_and_stay_200(
+    client, auth_user_factory
+):
+    auth_user_factory()
+    hidden = auth_user_factory.create_batch(3, with_profile=False)
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["warnings"] == ["3 users need profile synchronization"]
+    assert (body["missing_profiles"], body["sync_percentage"]) == (3, 25.0)
+    for user in hidden:  # counts only, never who
+        assert str(user.pk) not in response.content.decode()
+        assert user.email not in response.content.decode()
+
+
+def test_public_health__does_not_count_soft_deleted_users_as_missing(client, auth_user_factory):
+    from django.utils import timezone
+
+    auth_user_factory(with_profile=False, deleted_at=timezone.now())
+    body = client.get("/health").json()
+    assert (body["status"], body["missing_profiles"]) == ("healthy", 0)
+
+
+def test_public_health__dropped_trigger_is_a_warning_not_an_outage(client, auth_user_factory):
+    auth_user_factory()
+    drop_trigger()
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["trigger"] == "degraded"
+    assert body["trigger_installed"] is False
+    assert body["warnings"] == [
+        "the profile trigger on_auth_user_created is missing: new sign-ups get no profile "
+        "(repair: python manage.py verify_migration --repair)"
+    ]
+
+
+def test_public_health__recorded_trigger_failures_warn(client, auth_user_factory):
+    record_trigger_failure(auth_user_factory(with_profile=False))
+    body = client.get("/health").json()
+    assert body["trigger_failures"] == 1
+    assert (
+        "1 profile creations failed in the trigger; run sync_users to repair them"
+        in body["warnings"]
+    )
+    assert body["status"] == "degraded"
+
+
+def test_public_health__unreachable_database_is_503_without_revealing_where(database_down, client):
+    response = client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy"
+    assert body["errors"] == ["the database is unreachable"]
+    assert body["checks"] == {
+        "database": "unhealthy",
+        "trigger": "unhealthy",
+        "profiles": "unhealthy",
+    }
+    assert str(database_down) not in response.content.decode()
+    assert "127.0.0.1" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_health__database_that_does_not_answer_in_time_is_503(client, settings):
+    settings.USERSYNC_HEALTH_TIME_LIMIT_SECONDS = 0.5
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK TABLE public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        response = client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["errors"] == ["the database did not answer in time"]
+    assert body["checks"]["database"] == "healthy"
+    assert body["checks"]["profiles"] == "unhealthy"
+
+
+def test_public_health__reuses_its_count_for_the_cache_time(client, auth_user_factory, settings):
+    from django.core.cache import cache
+
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    assert client.get("/health").json()["missing_profiles"] == 0
+    auth_user_factory(with_profile=False)
+    assert client.get("/health").json()["missing_profiles"] == 0
+    cache.clear()
+    assert client.get("/health").json()["missing_profiles"] == 1
+
+
+def test_public_health__answers_other_methods_with_json_405(client):
+    response = client.post("/health")
+    assert response.status_code == 405
+    assert response.json() == {"error": "method POST not allowed"}
+    assert response["Allow"] == "GET, HEAD"
+
+
+# GET /dashboard/health-check
+
+
+def test_dashboard_health__reports_catalog_estimates_after_analyze(client, auth_user_factory):
+    auth_user_factory.create_batch(3)
+    auth_user_factory(with_profile=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE auth.users, public.user_profiles")
+    response = client.get("/dashboard/health-check")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "healthy"
+    assert (body["estimated_auth_users"], body["estimated_profiles"]) == (4, 3)
+    assert body["estimated_missing_profiles"] == 1
+    assert body["checks"] == {"database": "healthy", "dashboard": "healthy"}
+
+
+def test_dashboard_health__estimates_are_null_before_the_tables_were_analysed(client, db):
+    # What a never-analysed table shows (autovacuum may have analysed the test tables);
+    # the test's transaction is rolled back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = -1 WHERE oid IN "
+            "('auth.users'::regclass, 'public.user_profiles'::regclass)"
+        )
+    body = client.get("/dashboard/health-check").json()
+    assert body["estimated_auth_users"] is None
+    assert body["estimated_missing_profiles"] is None
+
+
+def test_dashboard_health__reads_no_user_table_in_full(client, auth_user_factory):
+    auth_user_factory(with_profile=False)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/dashboard/health-check")
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "pg_class" in sql
+    assert "FROM auth.users" not in sql
+    assert "FROM public.user_profiles" not in sql
+
+
+def test_dashboard_health__disabled_trigger_and_failures_are_warnings(client, auth_user_factory):
+    record_trigger_failure(auth_user_factory())
+    disable_trigger()
+    response = client.get("/dashboard/health-check")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["trigger_enabled"] is False
+    assert len(body["warnings"]) == 2
+    assert "is disabled" in body["warnings"][0]
+
+
+def test_dashboard_health__unreachable_database_is_503(database_down, client):
+    response = client.get("/dashboard/health-check")
+    assert response.status_code == 503
+    assert response.json()["errors"] == ["the database is unreachable"]
+
+
+# GET /admin/users/health-check
+
+
+def test_staff_health__is_routed_before_django_admin_swallows_it():
+    assert resolve("/admin/users/health-check").func.__name__ == views.staff_health.__name__
+
+
+def test_staff_health__reports_schema_sync_and_last_sync_when_healthy(client, auth_user_factory):
+    auth_user_factory.create_batch(2)
+    sync.sync(batch_size=10)
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "healthy"
+    assert body["schema_groups"] == {
+        "tables": True,
+        "triggers": True,
+        "functions": True,
+        "security": True,
+    }
+    assert (body["total_auth_users"], body["total_profiles"]) == (2, 2)
+    assert (body["missing_profiles"], body["sync_percentage"]) == (0, 100.0)
+    assert (body["trigger_installed"], body["trigger_enabled"]) == (True, True)
+    assert body["last_sync_status"] == "succeeded"
+    assert body["last_sync_age_seconds"] >= 0
+    assert body["last_sync"]["created"] == 0
+    assert set(body["checks"]) == {"database", "schema", "sync"}
+    assert body["checks"]["schema"] == {"status": "healthy", "messages": []}
+
+
+def test_staff_health__missing_profiles_are_a_warning(client, auth_user_factory):
+    auth_user_factory(with_profile=False)
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["warnings"] == ["1 users need profile synchronization"]
+    assert body["checks"]["sync"]["status"] == "degraded"
+
+
+def test_staff_health__dropped_trigger_is_503(client, auth_user_factory):
+    auth_user_factory()
+    drop_trigger()
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy"
+    assert body["trigger_installed"] is False
+    assert body["errors"] == [
+        "trigger on_auth_user_created on auth.users: missing "
+        "(repair: python manage.py verify_migration --repair)"
+    ]
+
+
+def test_staff_health__disabled_trigger_is_503(client, db):
+    disable_trigger()
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 503
+    assert "on_auth_user_created on auth.users: disabled" in response.json()["errors"][0]
+
+
+def test_staff_health__recorded_trigger_failures_are_a_warning(client, auth_user_factory):
+    record_trigger_failure(auth_user_factory())
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["trigger_failures"] == 1
+    assert body["warnings"] == [
+        "1 profile creations failed in the trigger; run sync_users to repair them"
+    ]
+
+
+def test_staff_health__row_level_security_off_is_a_warning(client, db):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE public.user_profiles DISABLE ROW LEVEL SECURITY")
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["schema_groups"]["security"] is False
+    assert any("row level security on public.user_profiles: off" in w for w in body["warnings"])
+
+
+def test_staff_health__failed_last_sync_is_a_warning(client, db):
+    from usersync.models import SyncRun
+
+    SyncRun.objects.create(batch_size=10, triggered_by="test", status="failed", error="boom")
+    body = client.get("/admin/users/health-check", headers=MONITOR).json()
+    assert body["last_sync_status"] == "failed"
+    assert any(w.endswith("failed: boom") for w in body["warnings"])
+
+
+def test_staff_health__unreachable_database_is_503_with_the_detail_for_staff(database_down, client):
+    response = client.get("/admin/users/health-check", headers=MONITOR)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["errors"] == ["the database is unreachable"]
+    detail = body["checks"]["database"]["detail"]
+    assert detail.startswith(f"cannot connect to the database at 127.0.0.1:{database_down}/")
+    assert body["checks"]["schema"]["skipped"] is True
+
+
+# The check objects
+
+
+class Exploding(HealthCheck):
+    name = "exploding"
+
+    def measure(self):
+        raise RuntimeError("a bug")
+
+
+def test_health_check__unexpected_error_is_an_unhealthy_result_not_an_exception(db):
+    result = Exploding().run()
+    assert (result.status, result.messages) == (Status.UNHEALTHY, ("the check failed",))
+    assert result.detail == "RuntimeError: a bug"
+
+
+def test_health_check__restores_the_callers_statement_timeout(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '42s'")
+        assert health.TriggerCheck(time_limit=1).run().status is Status.HEALTHY
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "42s"
+
+
+def test_run_checks__reports_the_rest_as_not_checked_after_the_database_fails(database_down):
+    report = run_checks([health.DatabaseCheck(), health.SyncCheck()])
+    assert [r.status for r in report.results] == [Status.UNHEALTHY, Status.UNHEALTHY]
+    assert report.results[1].skipped
+    assert report.results[1].messages == ("not checked: the database is unavailable",)
+    assert report.http_status == 503
+
+
+def test_sync_check__carries_the_sync_status_it_measured(auth_user_factory):
+    auth_user_factory(with_profile=False)
+    result = health.SyncCheck().run()
+    assert isinstance(result.value, sync.SyncStatus)
+    assert result.value.missing_profiles == 1
+    assert result.status is Status.DEGRADED

@@ -1,0 +1,19 @@
+-- The quick health check: constant time at any number of users. The trigger from the
+-- catalog, unrepaired trigger failures counted up to 1000 (a partial index), and the
+-- planner's row estimates instead of counts (-1 while a table was never analysed).
+SELECT EXISTS (
+           SELECT FROM pg_trigger
+            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
+       ) AS trigger_installed,
+       EXISTS (
+           SELECT FROM pg_trigger
+            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
+              AND tgenabled <> 'D'
+       ) AS trigger_enabled,
+       (SELECT count(*)
+          FROM (SELECT FROM usersync.trigger_failures WHERE resolved_at IS NULL LIMIT 1000) f
+       ) AS trigger_failures,
+       (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('auth.users'))
+           AS estimated_auth_users,
+       (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('public.user_profiles'))
+           AS estimated_profiles
