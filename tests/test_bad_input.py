@@ -149,3 +149,100 @@ def test_generated_arguments__never_let_a_traceback_escape(people, command, args
             raise Rollback
     except Rollback:
         pass
+
+
+# The API and the admin: each bad request is a 4xx with a clear message; nothing changes.
+
+API_BAD_REQUESTS = [
+    ("get", "/api/users/?limit=-1", None, "application/json", 400),
+    ("get", "/api/users/?after=%27%3B%20DROP%20TABLE%20user_profiles%3B--", None, None, 400),
+    ("get", "/api/users/?role=%00", None, None, 400),
+    ("get", "/api/users/not-a-uuid/", None, None, 400),
+    ("get", f"/api/users/{UNKNOWN}/", None, None, 404),
+    ("patch", "/api/users/{missing}/", "{not json", "application/json", 400),
+    ("patch", "/api/users/{existing}/", '{"role": "admin"}', "text/plain", 415),
+    ("post", "/api/sync", "dry_run=true", "application/x-www-form-urlencoded", 415),
+    ("patch", "/api/users/{existing}/", "[1, 2, 3]", "application/json", 400),
+    ("patch", "/api/users/{existing}/", '{"role": "ñandú🙂"}', "application/json", 400),
+    (
+        "patch",
+        "/api/users/{existing}/",
+        '{"is_active": false, "reason": ""}',
+        "application/json",
+        400,
+    ),
+    ("patch", "/api/users/{existing}/", '{"is_active": "false"}', "application/json", 400),
+    ("patch", "/api/users/{missing}/", '{"role": "admin"}', "application/json", 409),
+    ("post", "/api/users/{existing}/profile", "{}", "application/json", 409),
+    ("post", "/api/users/{deleted}/profile", "{}", "application/json", 400),
+    ("post", "/api/users/{missing}/profile", '{"role": "root"}', "application/json", 400),
+    ("post", "/api/sync", '{"dry_run": "yes"}', "application/json", 400),
+    ("post", "/api/sync", '{"preserve": false}', "application/json", 400),
+    ("delete", "/api/users/{existing}/", None, None, 405),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "content_type", "status"),
+    API_BAD_REQUESTS,
+    ids=lambda v: str(v)[:50],
+)
+def test_api_bad_request__is_a_4xx_json_error_and_changes_nothing(
+    client, admin_headers, people, method, url, body, content_type, status
+):
+    for placeholder, user_id in people.items():
+        url = url.replace(placeholder, user_id)
+    before = database_fingerprint()
+    kwargs = {"headers": admin_headers}
+    if body is not None:
+        kwargs.update(data=body, content_type=content_type)
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == status
+    assert response.json()["error"]
+    assert "Traceback" not in response.content.decode()
+    assert database_fingerprint() == before
+
+
+ADMIN_LIST = "/admin/usersync/userprofile/"
+
+
+@pytest.mark.parametrize(
+    ("form", "error"),
+    [
+        ({"reason": ""}, "This field is required."),
+        ({"reason": "r" * 256}, "Ensure this value has at most 255 characters (it has 256)."),
+    ],
+)
+def test_admin_bad_deactivation_reason__shows_the_form_again_and_changes_nothing(
+    admin_client, people, form, error
+):
+    from usersync.models import UserProfile
+
+    before = database_fingerprint()
+    profile = UserProfile.objects.get(user_id=people["{existing}"])
+    response = admin_client.post(
+        ADMIN_LIST,
+        {"action": "deactivate_selected", "_selected_action": [profile.pk], "post": "yes", **form},
+    )
+    assert response.status_code == 200
+    assert error in response.context["form"].errors["reason"]
+    assert database_fingerprint() == before
+
+
+@pytest.mark.parametrize("term", ["'; DROP TABLE user_profiles; --", "%_%", "ñandú🙂", "x" * 300])
+def test_admin_search__odd_terms_are_just_searched(admin_client, people, term):
+    before = database_fingerprint()
+    response = admin_client.get(ADMIN_LIST, {"q": term})
+    assert response.status_code == 200
+    assert database_fingerprint() == before
+
+
+def test_admin_role_outside_the_allowed_roles__is_a_form_error(admin_client, people):
+    from usersync.models import UserProfile
+
+    before = database_fingerprint()
+    profile = UserProfile.objects.get(user_id=people["{existing}"])
+    response = admin_client.post(f"{ADMIN_LIST}{profile.pk}/change/", {"role": "root"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in str(response.context["adminform"].form.errors["role"])
+    assert database_fingerprint() == before

@@ -121,7 +121,8 @@ def _field_with_nul(data: Any, field: str | None = None) -> str | None:
 
 
 def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
-    """The request's JSON object; 413 past max_bytes (read no further), 400 otherwise."""
+    """The request's JSON object; 413 past max_bytes (read no further), 415 when it is
+    not declared as application/json, 400 otherwise."""
     try:
         declared = int(request.headers.get("Content-Length") or 0)
     except ValueError:
@@ -133,6 +134,10 @@ def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
         raise HttpError(413, f"the request body is larger than {max_bytes} bytes")
     if not body.strip():
         return {}
+    if request.content_type != "application/json":
+        raise HttpError(
+            415, f"send the body as application/json, not {request.content_type or 'nothing'}"
+        )
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
