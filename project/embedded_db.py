@@ -103,8 +103,11 @@ def _run(program: str, *args: str, timeout: float = START_TIMEOUT_SECONDS) -> st
     except subprocess.TimeoutExpired as error:
         raise EmbeddedDatabaseError(f"{program} did not finish within {timeout:.0f} s") from error
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise EmbeddedDatabaseError(f"{program} failed: {detail[-1] if detail else 'no output'}")
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        # The cause, not initdb's closing "removing data directory" lines.
+        causes = [line for line in lines if any(w in line for w in ("FATAL", "rror", "could not"))]
+        detail = (causes or lines or ["no output"])[0]
+        raise EmbeddedDatabaseError(f"{program} failed: {detail}")
     return result.stdout
 
 
