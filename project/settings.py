@@ -109,6 +109,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development WhiteNoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEVELOPMENT_MODE
 if not DEVELOPMENT_MODE:
     # Hashed, compressed files after `collectstatic`, served by WhiteNoise.
     STORAGES = {
