@@ -53,3 +53,21 @@ def manage(
         timeout=timeout,
         input=input,
     )
+
+
+def start_sync(database_url: str, batch_size: int, lease_seconds: int = 2) -> subprocess.Popen:
+    """A `sync_users` process in the background, for tests that kill or crash it midway
+    (a short lease, so that the rerun need not wait a minute)."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "sync_users", "--batch-size", str(batch_size)],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ENABLE_DEVELOPMENT_MODE": "true",
+            "DATABASE_URL": database_url,
+            "USERSYNC_LEASE_SECONDS": str(lease_seconds),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -4,8 +4,6 @@ two syncs at once, and a sync killed mid-run."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -18,7 +16,7 @@ from django.db import connection, connections
 from django.test import override_settings
 
 from tests.db import connect
-from tests.helpers import ROOT, database_url_for_tests
+from tests.helpers import database_url_for_tests, start_sync
 from usersync import demo_data, sync
 from usersync.errors import SyncAlreadyRunning
 from usersync.models import SyncRun
@@ -157,19 +155,7 @@ def test_expired_lease__is_taken_over_and_its_run_marked_interrupted(auth_user_f
 
 def test_sync_killed_mid_run__keeps_its_batches_and_a_rerun_completes():
     demo_data.seed(20000, without_profiles=1.0)
-    env_url = database_url_for_tests()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "sync_users", "--batch-size", "100"],
-        cwd=ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "ENABLE_DEVELOPMENT_MODE": "true",
-            "DATABASE_URL": env_url,
-            "USERSYNC_LEASE_SECONDS": "2",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_sync(database_url_for_tests(), batch_size=100)
     deadline = time.monotonic() + 60
     batches = 0
     while batches < 3 and time.monotonic() < deadline and process.poll() is None:
@@ -178,7 +164,7 @@ def test_sync_killed_mid_run__keeps_its_batches_and_a_rerun_completes():
             SyncRun.objects.filter(status="running").values_list("batches", flat=True).first() or 0
         )
     process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.communicate()
     assert batches >= 3, "the sync finished before it could be killed"
     killed = SyncRun.objects.get()
     committed = profile_counts()[1]

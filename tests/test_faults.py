@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -15,7 +13,7 @@ import pytest
 
 from project import embedded_db
 from tests.db import connect
-from tests.helpers import ROOT, manage
+from tests.helpers import manage, start_sync
 from usersync import sync
 from usersync.models import TriggerFailure, UserProfile
 
@@ -134,19 +132,7 @@ def test_postgresql_restart_mid_sync__clear_error_no_partial_batch_and_rerun_com
     pgdata, url = private_server
     seeded = manage("seed_demo_users", "20000", "--without-profiles", "100%", database_url=url)
     assert seeded.returncode == 0, seeded.stderr
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "sync_users", "--batch-size", "100"],
-        cwd=ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "ENABLE_DEVELOPMENT_MODE": "true",
-            "DATABASE_URL": url,
-            "USERSYNC_LEASE_SECONDS": "2",
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_sync(url, batch_size=100)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         runs = server_counts(url)[1]
