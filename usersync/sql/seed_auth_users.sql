@@ -4,15 +4,22 @@
 -- and anonymous sign-ins. Parameters: count, seed (-1..1), legacy_fraction (0..1),
 -- deleted_fraction (0..1), batch (tags this call's legacy users).
 WITH params AS (
-    SELECT setseed(%(seed)s) AS seeded
+    -- Demo phone numbers follow the highest one already there: unique at any scale
+    -- (random 7-digit ones collide from about ten thousand phone users on). Same
+    -- length, so the text maximum is the numeric one, read from the phone index.
+    SELECT setseed(%(seed)s) AS seeded,
+           coalesce((SELECT substr(max(phone), 5)::bigint
+                       FROM auth.users
+                      WHERE phone ~ '^1555[0-9]{10}$'), 0) AS last_phone
 ), drawn AS (
     SELECT gen_random_uuid() AS id,
+           params.last_phone + n AS phone_number,
            random() AS pick,
            random() AS legacy_draw,
            random() AS deleted_draw,
            random() AS signed_in_draw,
            now() - make_interval(days => (random() * 700)::int) AS created_at
-      FROM params, generate_series(1, %(count)s)
+      FROM params, generate_series(1, %(count)s) AS n
 ), users AS (
     SELECT d.*,
            CASE
@@ -35,9 +42,9 @@ WITH params AS (
            'authenticated',
            'authenticated',
            CASE WHEN u.provider IN ('phone', 'anonymous') THEN NULL
-                ELSE 'demo-' || left(u.id::text, 13) || '@example.com' END,
+                ELSE 'demo-' || u.id || '@example.com' END,
            CASE WHEN u.provider = 'phone'
-                THEN '1555' || lpad((abs(hashtext(u.id::text)) %% 10000000)::text, 7, '0') END,
+                THEN '1555' || lpad(u.phone_number::text, 10, '0') END,
            CASE WHEN u.provider = 'email' THEN '$2a$10$demo.demo.demo.demo.demo.demo.demo.demo.demo.' END,
            CASE WHEN u.provider NOT IN ('phone', 'anonymous') THEN u.created_at END,
            CASE WHEN u.provider = 'phone' THEN u.created_at END,
