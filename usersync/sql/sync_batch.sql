@@ -42,6 +42,9 @@ WITH batch AS (
            last_login = coalesce(p.last_login, b.last_sign_in_at)
       FROM batch b
      WHERE p.user_id = b.id
+       -- Reach the profiles through their index: left to guess how many of the batch's
+       -- users have one, the planner hash-joins a scan of every profile, every batch.
+       AND p.user_id = ANY (ARRAY(SELECT id FROM batch))
        AND ((p.sso_provider IS NULL AND b.sso_provider IS NOT NULL)
             OR (p.last_login IS NULL AND b.last_sign_in_at IS NOT NULL)
             OR (p.sso_user_id IS NULL
