@@ -1,0 +1,128 @@
+"""Timing, repeated samples, child processes with their peak memory, and a watcher of
+open transactions."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import psycopg
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Samples:
+    values: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    @property
+    def min(self) -> float:
+        return min(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def as_dict(self) -> dict:
+        return {"min": self.min, "median": self.median, "samples": self.values}
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    seconds: float
+    max_rss_kb: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_process(args: list[str], env: dict[str, str], timeout: float) -> ProcessRun:
+    """Run a child to completion: wall time, exit code, output, and its own peak RSS
+    (os.wait4 reports the rusage of that one child, not of all children so far)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return ProcessRun(
+            seconds=seconds,
+            max_rss_kb=usage.ru_maxrss,
+            returncode=process.returncode,
+            stdout=out.read().decode(errors="replace"),
+            stderr=err.read().decode(errors="replace"),
+        )
+
+
+@dataclass
+class TransactionWatch:
+    """The longest transactions seen, from pg_stat_activity.xact_start polled on a second
+    connection: a lower bound on each, low by at most one poll interval."""
+
+    interval: float
+    polls: int = 0
+    transactions: int = 0
+    longest_write: float = 0.0
+    longest_any: float = 0.0
+
+
+class TransactionWatcher:
+    def __init__(self, connect: Callable[[], psycopg.Connection], query: str, interval: float):
+        self._connect = connect
+        self._query = query
+        self._stop = threading.Event()
+        self._ages: dict[tuple[int, object], tuple[float, bool]] = {}
+        self.result = TransactionWatch(interval=interval)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TransactionWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        writes = [age for age, writing in self._ages.values() if writing]
+        self.result.transactions = len(self._ages)
+        self.result.longest_write = max(writes, default=0.0)
+        self.result.longest_any = max((age for age, _ in self._ages.values()), default=0.0)
+
+    def _run(self) -> None:
+        with self._connect() as conn:
+            while not self._stop.is_set():
+                for pid, started, age, writing in conn.execute(self._query).fetchall():
+                    key = (pid, started)
+                    seen_age, seen_writing = self._ages.get(key, (0.0, False))
+                    self._ages[key] = (
+                        max(seen_age, age.total_seconds()),
+                        seen_writing or writing,
+                    )
+                self.result.polls += 1
+                self._stop.wait(self.result.interval)
