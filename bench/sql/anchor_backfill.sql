@@ -4,11 +4,13 @@
 -- it holds its row locks until the end. Returns nothing; the row count is the result.
 INSERT INTO public.user_profiles (user_id, role, is_active, sso_provider, sso_user_id, last_login)
 SELECT u.id, 'user', true, s.sso_provider,
-       (SELECT left(i.provider_id, 255)
-          FROM auth.identities i
-         WHERE i.user_id = u.id AND i.provider = s.sso_provider
-         ORDER BY i.created_at, i.id
-         LIMIT 1),
+       CASE WHEN s.sso_provider IS NOT NULL THEN
+           (SELECT left(i.provider_id, 255)
+              FROM auth.identities i
+             WHERE i.user_id = u.id AND i.provider = s.sso_provider
+             ORDER BY i.created_at, i.id
+             LIMIT 1)
+       END,
        u.last_sign_in_at
   FROM auth.users u
  CROSS JOIN LATERAL (
