@@ -33,6 +33,15 @@ class SyncRun:
     batch_size: int
 
 
+@dataclass(frozen=True)
+class WatchedSync:
+    """One more sync, not timed with the others, with its transactions watched."""
+
+    batch_size: int
+    seconds: float
+    transactions: TransactionWatch
+
+
 @dataclass
 class BackfillResult:
     users: int
@@ -45,7 +54,7 @@ class BackfillResult:
     naive_sample: int = 0
     naive_created: int = 0
     naive_seconds: float = 0.0
-    transactions: TransactionWatch | None = None
+    watched: list[WatchedSync] = field(default_factory=list)
     batches: int = 0
 
     @property
@@ -71,13 +80,17 @@ class BackfillResult:
                 "seconds": self.naive_seconds,
                 "extrapolated_seconds": self.naive_extrapolated,
             },
-            "transactions": vars(self.transactions) if self.transactions else None,
+            "watched": [
+                {"batch_size": w.batch_size, "seconds": w.seconds} | vars(w.transactions)
+                for w in self.watched
+            ],
             "batches": self.batches,
         }
 
 
-def sync_command(scratch: Scratch) -> SyncRun:
-    run: ProcessRun = scratch.manage("sync_users", "--json")
+def sync_command(scratch: Scratch, batch_size: int | None = None) -> SyncRun:
+    size = ["--batch-size", str(batch_size)] if batch_size else []
+    run: ProcessRun = scratch.manage("sync_users", "--json", *size)
     data = json.loads(run.stdout)
     return SyncRun(
         seconds=run.seconds,
@@ -122,13 +135,15 @@ def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> Bac
         result.anchor.add(seconds)
         if repeat == 0:
             result.same_result = checksum(conn) == synced_sum
-    # Watching adds a poller's load, so this run is not one of the timed ones.
-    data.restore()
-    with TransactionWatcher(
-        lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
-    ) as watcher:
-        sync_command(scratch)
-    result.transactions = watcher.result
+    # Watching adds a poller's load, so these runs are not among the timed ones: the
+    # default batch size, and half of it (shorter transactions, more of them).
+    for batch_size in (first.batch_size, first.batch_size // 2):
+        data.restore()
+        with TransactionWatcher(
+            lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
+        ) as watcher:
+            watched = sync_command(scratch, batch_size)
+        result.watched.append(WatchedSync(batch_size, watched.seconds, watcher.result))
     data.restore()
     result.naive_sample = min(naive_sample, users)
     result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))

@@ -42,6 +42,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--naive-sample", type=int, help="users the naive way runs on")
     parser.add_argument("--single-inserts", type=int, help="sign-ups per round and mode")
+    parser.add_argument("--single-rounds", type=int, help="rounds of single-row sign-ups")
     parser.add_argument("--bulk-users", type=int, help="users in the bulk import")
     parser.add_argument(
         "--health-path",
@@ -62,6 +63,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "repeats": 1,
             "naive_sample": 200,
             "single_inserts": 30,
+            "single_rounds": 2,
             "bulk_users": 1_000,
             "health_seconds": 1.0,
             "health_requests": 5_000,
@@ -71,7 +73,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "sizes": [100_000, 1_000_000],
             "repeats": 3,
             "naive_sample": 10_000,
-            "single_inserts": 500,
+            "single_inserts": 300,
+            "single_rounds": 10,
             "bulk_users": 100_000,
             "health_seconds": 10.0,
             "health_requests": 200_000,
@@ -146,7 +149,12 @@ def main(argv: list[str]) -> int:
             if "signup" in args.only:
                 _log(f"sign-ups at {loaded:,}", started)
                 results.signup = signup.run(
-                    scratch, data, max(2, args.repeats), args.single_inserts, args.bulk_users
+                    scratch,
+                    data,
+                    args.single_rounds,
+                    args.single_inserts,
+                    max(2, args.repeats),
+                    args.bulk_users,
                 )
             if "health" in args.only:
                 _log(f"health URLs at {loaded:,}", started)

@@ -89,6 +89,7 @@ class TransactionWatch:
     interval: float
     polls: int = 0
     transactions: int = 0
+    median_write: float = 0.0
     longest_write: float = 0.0
     longest_any: float = 0.0
 
@@ -111,6 +112,7 @@ class TransactionWatcher:
         self._thread.join()
         writes = [age for age, writing in self._ages.values() if writing]
         self.result.transactions = len(self._ages)
+        self.result.median_write = statistics.median(writes) if writes else 0.0
         self.result.longest_write = max(writes, default=0.0)
         self.result.longest_any = max((age for age, _ in self._ages.values()), default=0.0)
 

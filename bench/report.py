@@ -107,34 +107,42 @@ def _backfill(b: BackfillResult) -> list[str]:
 
 
 def _sync_process(backfill: list[BackfillResult]) -> list[str]:
-    rows = []
-    for b in backfill:
-        t = b.transactions
-        rows.append(
-            [
-                _n(b.users),
-                f"{b.peak_rss_mb:.1f}",
-                f"{b.batches} x {b.first_sync.batch_size:,}",
-                _s(t.longest_write) if t else NA,
-                _s(t.longest_any) if t else NA,
-                _n(t.transactions) if t else NA,
-            ]
-        )
-    interval = backfill[0].transactions.interval if backfill[0].transactions else 0
+    memory = [[_n(b.users), f"{b.peak_rss_mb:.1f}", _n(len(b.sync_rss_kb))] for b in backfill]
+    transactions = [
+        [
+            _n(b.users),
+            _n(w.batch_size),
+            _s(w.seconds),
+            _n(w.transactions.transactions),
+            _s(w.transactions.median_write),
+            _s(w.transactions.longest_write),
+            _s(w.transactions.longest_any),
+        ]
+        for b in backfill
+        for w in b.watched
+    ]
+    interval = backfill[0].watched[0].transactions.interval * 1000 if backfill[0].watched else 0
     return _section(
-        "The sync process: memory and transactions",
+        "The sync process: memory",
+        ["users", "peak RSS MB", "runs"],
+        memory,
+        "Peak RSS of the `sync_users` process from `os.wait4` (the largest of the timed runs).",
+    ) + _section(
+        "The sync process: transactions",
         [
             "users",
-            "peak RSS MB",
-            "batches",
-            "longest write transaction s",
-            "longest transaction s",
-            "transactions seen",
+            "batch size",
+            "run s",
+            "transactions",
+            "median write s",
+            "longest write s",
+            "longest of any kind s",
         ],
-        rows,
-        "Peak RSS from `os.wait4` of the `sync_users` process (max over the timed runs);",
-        f"transactions from `pg_stat_activity.xact_start` polled every {interval * 1000:.0f} ms",
-        "on a second connection during one more (untimed) run.",
+        transactions,
+        f"`pg_stat_activity.xact_start` of the sync's connection, polled every {interval:.0f} ms",
+        "from a second connection during extra runs that are not among the timed ones. Write",
+        "transactions are the batches (and the run record); the longest of any kind is the",
+        "read-only snapshot of the status report printed at the end.",
     )
 
 
@@ -177,7 +185,8 @@ def _signup(s: SignUpResult) -> list[str]:
         ],
     ]
     return _section(
-        f"Sign-up cost of the trigger ({len(s.single_with.values)} rounds, medians)",
+        f"Sign-up cost of the trigger (medians of {len(s.single_with.values)} rounds of single "
+        f"sign-ups, of {len(s.bulk_with.values)} bulk imports)",
         ["case", "with our triggers", "triggers disabled", "ratio"],
         rows,
     )
@@ -222,8 +231,8 @@ def _targets(results: Results) -> list[str]:
             f"≤ {TARGET_SYNC_VS_ANCHOR}x",
             ratio <= TARGET_SYNC_VS_ANCHOR,
         )
-        if big.transactions:
-            longest = big.transactions.longest_write
+        if big.watched:
+            longest = big.watched[0].transactions.longest_write
             add(
                 f"longest sync write transaction at {_n(big.users)}",
                 f"{longest:.3f} s",
@@ -264,7 +273,7 @@ def _targets(results: Results) -> list[str]:
             ratio <= TARGET_TRIGGER_SINGLE,
         )
     intro = []
-    largest = max((b.users for b in results.backfill), default=0)
+    largest = max(results.settings["sizes"])
     if largest < TARGET_USERS:
         intro = [
             f"The targets are set for {_n(TARGET_USERS)} users. At {_n(largest)} fixed costs",

@@ -78,8 +78,18 @@ def _bulk(auth: psycopg.Connection, count: int, batch: str) -> float:
     return seconds
 
 
+def _modes(round_: int) -> tuple[bool, bool]:
+    """ABBA order: neither mode always goes first."""
+    return (True, False) if round_ % 2 == 0 else (False, True)
+
+
 def run(
-    scratch: Scratch, data: Dataset, rounds: int, single_inserts: int, bulk_users: int
+    scratch: Scratch,
+    data: Dataset,
+    single_rounds: int,
+    single_inserts: int,
+    bulk_rounds: int,
+    bulk_users: int,
 ) -> SignUpResult:
     conn = data.conn
     result = SignUpResult(single_inserts=single_inserts, bulk_users=bulk_users)
@@ -88,16 +98,17 @@ def run(
         for enabled in (True, False):
             with triggers(conn, enabled):
                 _sign_ups(auth, WARM_UP, made)
-        for round_ in range(rounds):
-            # ABBA: neither mode always goes first.
-            for enabled in (True, False) if round_ % 2 == 0 else (False, True):
+        # Many short rounds: a sign-up costs well under a millisecond, so a few seconds
+        # of someone else's load would otherwise decide the ratio.
+        for round_ in range(single_rounds):
+            for enabled in _modes(round_):
                 with triggers(conn, enabled):
                     per_insert = _sign_ups(auth, single_inserts, made)
                 (result.single_with if enabled else result.single_without).add(per_insert)
         conn.execute(bench_sql("delete_users"), {"ids": made})
         data.settle()
-        for round_ in range(rounds):
-            for enabled in (True, False) if round_ % 2 == 0 else (False, True):
+        for round_ in range(bulk_rounds):
+            for enabled in _modes(round_):
                 batch = f"bulk-{uuid.uuid4().hex[:12]}"
                 with triggers(conn, enabled):
                     seconds = _bulk(auth, bulk_users, batch)
