@@ -19,6 +19,7 @@ from bench.measure import (
 )
 from bench.naive import naive_backfill
 from bench.scratch import Scratch, bench_sql
+from bench.signup import SignUpProbe
 
 WATCH_INTERVAL = 0.005
 
@@ -40,6 +41,9 @@ class WatchedSync:
     batch_size: int
     seconds: float
     transactions: TransactionWatch
+    sign_ups: int
+    sign_up_median: float
+    sign_up_longest: float
 
 
 @dataclass
@@ -81,7 +85,14 @@ class BackfillResult:
                 "extrapolated_seconds": self.naive_extrapolated,
             },
             "watched": [
-                {"batch_size": w.batch_size, "seconds": w.seconds} | vars(w.transactions)
+                {
+                    "batch_size": w.batch_size,
+                    "seconds": w.seconds,
+                    "sign_ups": w.sign_ups,
+                    "sign_up_median": w.sign_up_median,
+                    "sign_up_longest": w.sign_up_longest,
+                }
+                | vars(w.transactions)
                 for w in self.watched
             ],
             "batches": self.batches,
@@ -135,15 +146,28 @@ def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> Bac
         result.anchor.add(seconds)
         if repeat == 0:
             result.same_result = checksum(conn) == synced_sum
-    # Watching adds a poller's load, so these runs are not among the timed ones: the
-    # default batch size, and half of it (shorter transactions, more of them).
+    # Watching adds a poller's load and sign-ups, so these runs are not among the timed
+    # ones: the default batch size, and half of it (shorter transactions, more of them).
     for batch_size in (first.batch_size, first.batch_size // 2):
         data.restore()
-        with TransactionWatcher(
-            lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
-        ) as watcher:
+        with (
+            TransactionWatcher(
+                lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
+            ) as watcher,
+            SignUpProbe(scratch) as probe,
+        ):
             watched = sync_command(scratch, batch_size)
-        result.watched.append(WatchedSync(batch_size, watched.seconds, watcher.result))
+        conn.execute(bench_sql("delete_users"), {"ids": probe.ids})
+        result.watched.append(
+            WatchedSync(
+                batch_size,
+                watched.seconds,
+                watcher.result,
+                len(probe.ids),
+                probe.median,
+                probe.longest,
+            )
+        )
     data.restore()
     result.naive_sample = min(naive_sample, users)
     result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))

@@ -117,6 +117,7 @@ def _sync_process(backfill: list[BackfillResult]) -> list[str]:
             _s(w.transactions.median_write),
             _s(w.transactions.longest_write),
             _s(w.transactions.longest_any),
+            f"{_n(w.sign_ups)}: {w.sign_up_median * 1000:.1f} / {w.sign_up_longest * 1000:.0f}",
         ]
         for b in backfill
         for w in b.watched
@@ -137,12 +138,15 @@ def _sync_process(backfill: list[BackfillResult]) -> list[str]:
             "median write s",
             "longest write s",
             "longest of any kind s",
+            "sign-ups meanwhile: median / longest ms",
         ],
         transactions,
         f"`pg_stat_activity.xact_start` of the sync's connection, polled every {interval:.0f} ms",
         "from a second connection during extra runs that are not among the timed ones. Write",
         "transactions are the batches (and the run record); the longest of any kind is the",
-        "read-only snapshot of the status report printed at the end.",
+        "read-only snapshot of the status report printed at the end. Meanwhile a sign-up every",
+        "50 ms (as supabase_auth_admin, one transaction each) times what a person signing up",
+        "waits for while the sync runs.",
     )
 
 

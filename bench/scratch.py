@@ -21,6 +21,8 @@ from bench.measure import ProcessRun, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# The benchmark's own connections, which the transaction watcher leaves out.
+APPLICATION_NAME = "usersync-bench"
 
 
 @cache
@@ -56,6 +58,7 @@ class Server:
             dbname=dbname,
             autocommit=autocommit,
             connect_timeout=10,
+            application_name=APPLICATION_NAME,
         )
 
     def describe(self) -> str:

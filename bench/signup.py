@@ -5,6 +5,8 @@ triggers and with them disabled, alternating so that drift hits both alike."""
 
 from __future__ import annotations
 
+import statistics
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,6 +63,47 @@ def _sign_ups(auth: psycopg.Connection, count: int, made: list[uuid.UUID]) -> fl
     seconds = time.perf_counter() - start
     made.extend(ids)
     return seconds / count
+
+
+class SignUpProbe:
+    """Sign-ups at a steady pace on a connection of their own, each one timed: what a
+    person signing up meanwhile waits for. Bounded in count; stops with its block."""
+
+    def __init__(self, scratch: Scratch, interval: float = 0.05, limit: int = 20_000):
+        self._scratch = scratch
+        self._interval = interval
+        self._limit = limit
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.latencies: list[float] = []
+        self.ids: list[uuid.UUID] = []
+
+    def __enter__(self) -> SignUpProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        statement = bench_sql("sign_up")
+        with self._scratch.connect(user=AUTH_ROLE) as auth:
+            while not self._stop.is_set() and len(self.ids) < self._limit:
+                id_ = uuid.uuid4()
+                start = time.perf_counter()
+                auth.execute(statement, {"id": id_, "email": f"probe-{id_}@example.com"})
+                self.latencies.append(time.perf_counter() - start)
+                self.ids.append(id_)
+                self._stop.wait(self._interval)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else 0.0
+
+    @property
+    def longest(self) -> float:
+        return max(self.latencies, default=0.0)
 
 
 def _bulk(auth: psycopg.Connection, count: int, batch: str) -> float:
