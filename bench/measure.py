@@ -3,7 +3,6 @@ open transactions."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import tempfile
@@ -18,6 +17,7 @@ import psycopg
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
+RSS_POLL_INTERVAL = 0.01
 
 
 @dataclass
@@ -54,27 +54,63 @@ class ProcessRun:
     stderr: str
 
 
+def _peak_rss_kb(pid: int) -> int | None:
+    """VmHWM, the high-water mark of the process's own memory since its exec."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None  # a zombie: its memory is gone
+
+
+class PeakRss:
+    """Polls a child's VmHWM until it exits. Not getrusage/wait4's ru_maxrss: Linux
+    folds the parent's resident size at fork into it, so a child of a big parent
+    would look big."""
+
+    def __init__(self, pid: int, interval: float = RSS_POLL_INTERVAL):
+        self.kb = 0
+        self._pid = pid
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.kb = max(self.kb, _peak_rss_kb(self._pid) or 0)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.kb
+
+
 def run_process(args: list[str], env: dict[str, str], timeout: float) -> ProcessRun:
-    """Run a child to completion: wall time, exit code, output, and its own peak RSS
-    (os.wait4 reports the rusage of that one child, not of all children so far)."""
+    """Run a child to completion: wall time, exit code, output, and its peak RSS (the
+    last reading before it exited, at most one poll interval early)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
         )
-        killer = threading.Timer(timeout, process.kill)
-        killer.start()
+        peak = PeakRss(process.pid)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            killer.cancel()
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+        max_rss_kb = peak.stop()
         out.seek(0)
         err.seek(0)
         return ProcessRun(
             seconds=seconds,
-            max_rss_kb=usage.ru_maxrss,
+            max_rss_kb=max_rss_kb,
             returncode=process.returncode,
             stdout=out.read().decode(errors="replace"),
             stderr=err.read().decode(errors="replace"),

@@ -127,7 +127,8 @@ def _sync_process(backfill: list[BackfillResult]) -> list[str]:
         "The sync process: memory",
         ["users", "peak RSS MB", "runs"],
         memory,
-        "Peak RSS of the `sync_users` process from `os.wait4` (the largest of the timed runs).",
+        "Peak RSS of the `sync_users` process: its VmHWM in /proc, polled every 10 ms until",
+        "it exits (the largest of the timed runs).",
     ) + _section(
         "The sync process: transactions",
         [
