@@ -5,14 +5,21 @@
 -- kind ('signup', or 'legacy' for users from before the trigger, whom the caller
 -- inserts with triggers off).
 WITH params AS (
-    SELECT setseed(%(seed)s) AS seeded
+    -- Demo phone numbers follow the highest one already there: unique at any scale
+    -- (random 7-digit ones collide from about ten thousand phone users on). Same
+    -- length, so the text maximum is the numeric one, read from the phone index.
+    SELECT setseed(%(seed)s) AS seeded,
+           coalesce((SELECT substr(max(phone), 5)::bigint
+                       FROM auth.users
+                      WHERE phone ~ '^1555[0-9]{10}$'), 0) AS last_phone
 ), drawn AS (
     SELECT gen_random_uuid() AS id,
+           params.last_phone + n AS phone_number,
            random() AS pick,
            random() AS deleted_draw,
            random() AS signed_in_draw,
            now() - make_interval(days => (random() * 700)::int) AS created_at
-      FROM params, generate_series(1, %(count)s)
+      FROM params, generate_series(1, %(count)s) AS n
 ), users AS (
     SELECT d.*,
            CASE
@@ -35,10 +42,9 @@ WITH params AS (
            'authenticated',
            'authenticated',
            CASE WHEN u.provider IN ('phone', 'anonymous') THEN NULL
-                ELSE 'demo-' || left(u.id::text, 13) || '@example.com' END,
+                ELSE 'demo-' || u.id || '@example.com' END,
            CASE WHEN u.provider = 'phone'
-                THEN '1555' || lpad((('x' || left(md5(u.id::text), 12))::bit(48)::bigint
-                                     %% 100000000000)::text, 11, '0') END,
+                THEN '1555' || lpad(u.phone_number::text, 10, '0') END,
            CASE WHEN u.provider = 'email' THEN '$2a$10$demo.demo.demo.demo.demo.demo.demo.demo.demo.' END,
            CASE WHEN u.provider NOT IN ('phone', 'anonymous') THEN u.created_at END,
            CASE WHEN u.provider = 'phone' THEN u.created_at END,
@@ -46,7 +52,7 @@ WITH params AS (
            CASE WHEN u.provider = 'anonymous' THEN '{}'::jsonb
                 ELSE jsonb_build_object('provider', u.provider,
                                         'providers', jsonb_build_array(u.provider)) END,
-           jsonb_build_object('usersync_demo', %(kind)s),
+           jsonb_build_object('usersync_demo', %(kind)s::text),
            u.created_at,
            u.created_at,
            u.provider LIKE 'sso:%%',

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): python bench/run.py; results in docs/benchmarks.md."""

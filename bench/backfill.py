@@ -1,0 +1,175 @@
+"""Backfill: `manage.py sync_users` (a real process, Django start-up included) against
+the anchor statement and the naive ORM loop, from the same starting state each time;
+the sync's peak memory and its longest transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import psycopg
+
+from bench.dataset import Dataset
+from bench.measure import (
+    ProcessRun,
+    Samples,
+    TransactionWatch,
+    TransactionWatcher,
+    timed,
+)
+from bench.naive import naive_backfill
+from bench.scratch import Scratch, bench_sql
+from bench.signup import SignUpProbe
+
+WATCH_INTERVAL = 0.005
+
+
+@dataclass
+class SyncRun:
+    seconds: float
+    max_rss_kb: int
+    created: int
+    filled: int
+    batches: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class WatchedSync:
+    """One more sync, not timed with the others, with its transactions watched."""
+
+    batch_size: int
+    seconds: float
+    transactions: TransactionWatch
+    sign_ups: int
+    sign_up_median: float
+    sign_up_longest: float
+
+
+@dataclass
+class BackfillResult:
+    users: int
+    to_create: int
+    first_sync: SyncRun
+    sync: Samples = field(default_factory=Samples)
+    sync_rss_kb: list[int] = field(default_factory=list)
+    anchor: Samples = field(default_factory=Samples)
+    same_result: bool = False
+    naive_sample: int = 0
+    naive_created: int = 0
+    naive_seconds: float = 0.0
+    watched: list[WatchedSync] = field(default_factory=list)
+    batches: int = 0
+
+    @property
+    def naive_extrapolated(self) -> float:
+        return self.naive_seconds * self.users / self.naive_sample
+
+    @property
+    def peak_rss_mb(self) -> float:
+        return max(self.sync_rss_kb) / 1024
+
+    def as_dict(self) -> dict:
+        return {
+            "users": self.users,
+            "to_create": self.to_create,
+            "first_sync": vars(self.first_sync),
+            "sync_seconds": self.sync.as_dict(),
+            "sync_rss_kb": self.sync_rss_kb,
+            "anchor_seconds": self.anchor.as_dict(),
+            "same_result": self.same_result,
+            "naive": {
+                "sample": self.naive_sample,
+                "created": self.naive_created,
+                "seconds": self.naive_seconds,
+                "extrapolated_seconds": self.naive_extrapolated,
+            },
+            "watched": [
+                {
+                    "batch_size": w.batch_size,
+                    "seconds": w.seconds,
+                    "sign_ups": w.sign_ups,
+                    "sign_up_median": w.sign_up_median,
+                    "sign_up_longest": w.sign_up_longest,
+                }
+                | vars(w.transactions)
+                for w in self.watched
+            ],
+            "batches": self.batches,
+        }
+
+
+def sync_command(scratch: Scratch, batch_size: int | None = None) -> SyncRun:
+    size = ["--batch-size", str(batch_size)] if batch_size else []
+    run: ProcessRun = scratch.manage("sync_users", "--json", *size)
+    data = json.loads(run.stdout)
+    return SyncRun(
+        seconds=run.seconds,
+        max_rss_kb=run.max_rss_kb,
+        created=data["created"],
+        filled=data["filled"],
+        batches=data["batches"],
+        batch_size=data["batch_size"],
+    )
+
+
+def anchor(conn: psycopg.Connection) -> tuple[float, int]:
+    seconds, cursor = timed(lambda: conn.execute(bench_sql("anchor_backfill")))
+    return seconds, cursor.rowcount
+
+
+def checksum(conn: psycopg.Connection) -> tuple[int, str]:
+    return conn.execute(bench_sql("profiles_checksum")).fetchone()
+
+
+def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> BackfillResult:
+    conn = data.conn
+    users, _, to_create = data.counts()
+    # The first sync after loading also fills empty fields of the profiles the trigger
+    # made (last_login, SSO ids): work the anchor does not do, so it is reported apart
+    # and the timed repeats start from the state it leaves.
+    first = sync_command(scratch)
+    result = BackfillResult(users=users, to_create=to_create, first_sync=first)
+    synced_sum = checksum(conn)
+    for repeat in range(repeats):
+        data.restore()
+        run_ = sync_command(scratch)
+        assert run_.created == to_create, (run_.created, to_create)
+        result.sync.add(run_.seconds)
+        result.sync_rss_kb.append(run_.max_rss_kb)
+        result.batches = run_.batches
+        if repeat == 0:
+            synced_sum = checksum(conn)
+        data.restore()
+        seconds, created = anchor(conn)
+        assert created == to_create, (created, to_create)
+        result.anchor.add(seconds)
+        if repeat == 0:
+            result.same_result = checksum(conn) == synced_sum
+    # Watching adds a poller's load and sign-ups, so these runs are not among the timed
+    # ones: the default batch size, and twice it (fewer, longer transactions).
+    for batch_size in (first.batch_size, 2 * first.batch_size):
+        data.restore()
+        with (
+            TransactionWatcher(
+                lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
+            ) as watcher,
+            SignUpProbe(scratch) as probe,
+        ):
+            watched = sync_command(scratch, batch_size)
+        conn.execute(bench_sql("delete_users"), {"ids": probe.ids})
+        result.watched.append(
+            WatchedSync(
+                batch_size,
+                watched.seconds,
+                watcher.result,
+                len(probe.ids),
+                probe.median,
+                probe.longest,
+            )
+        )
+    data.restore()
+    result.naive_sample = min(naive_sample, users)
+    result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))
+    data.restore()
+    return result

@@ -1,0 +1,174 @@
+"""`python bench/run.py`: one scratch database, grown to each size in turn, and every
+benchmark at each size (sign-ups and health at the largest); Markdown on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from bench import backfill, dataset, health, signup, status
+from bench.report import Results, render
+from bench.scratch import scratch_database, server_from_environment
+
+BENCHMARKS = ("backfill", "status", "signup", "health")
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes are positive integers, e.g. 100000,1000000")
+    return sizes
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny and quick (1,000 users, one repeat): proves the scripts work",
+    )
+    parser.add_argument("--sizes", type=_sizes, help="auth users, e.g. 100000,1000000")
+    parser.add_argument("--repeats", type=int, help="timed repeats of each measurement")
+    parser.add_argument(
+        "--only",
+        default=",".join(BENCHMARKS),
+        help=f"comma-separated subset of {','.join(BENCHMARKS)}",
+    )
+    parser.add_argument("--naive-sample", type=int, help="users the naive way runs on")
+    parser.add_argument("--single-inserts", type=int, help="sign-ups per round and mode")
+    parser.add_argument("--single-rounds", type=int, help="rounds of single-row sign-ups")
+    parser.add_argument("--bulk-users", type=int, help="users in the bulk import")
+    parser.add_argument(
+        "--health-path",
+        action="append",
+        dest="health_paths",
+        metavar="PATH",
+        help=f"URL path to load (repeatable; default {' '.join(health.DEFAULT_PATHS)})",
+    )
+    parser.add_argument("--health-seconds", type=float, help="load time per path")
+    parser.add_argument("--health-requests", type=int, help="at most this many requests per path")
+    parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args(argv)
+    defaults = (
+        {
+            "sizes": [300, 1_000],
+            "repeats": 1,
+            "naive_sample": 200,
+            "single_inserts": 30,
+            "single_rounds": 2,
+            "bulk_users": 1_000,
+            "health_seconds": 1.0,
+            "health_requests": 5_000,
+        }
+        if args.smoke
+        else {
+            "sizes": [100_000, 1_000_000],
+            "repeats": 3,
+            "naive_sample": 10_000,
+            "single_inserts": 300,
+            "single_rounds": 10,
+            "bulk_users": 100_000,
+            "health_seconds": 10.0,
+            "health_requests": 200_000,
+        }
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.health_paths = args.health_paths or list(health.DEFAULT_PATHS)
+    args.only = {part.strip() for part in args.only.split(",") if part.strip()}
+    unknown = args.only - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def _log(message: str, started: float) -> None:
+    print(f"[bench {time.monotonic() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def _machine(conn) -> dict:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    meminfo = Path("/proc/meminfo").read_text().split()
+    memory_kb = int(meminfo[meminfo.index("MemTotal:") + 1])
+    return {
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "memory_gb": memory_kb / 1024 / 1024,
+        "postgres": "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0],
+        "python": platform.python_version(),
+        "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    started = time.monotonic()
+    server = server_from_environment()
+    label = "smoke" if args.smoke else "run"
+    _log(f"scratch database on the {server.describe()}", started)
+    with scratch_database(server, label, keep=args.keep) as scratch:
+        seconds = dataset.migrate(scratch)
+        _log(f"{scratch.name}: migrated in {seconds:.1f} s", started)
+        dataset.setup_django(scratch)
+        with scratch.connect() as conn:
+            data = dataset.Dataset(conn, checkpoint=not args.smoke)
+            results = Results(
+                machine=_machine(conn),
+                settings=vars(args)
+                | {
+                    "only": sorted(args.only),
+                    "command": shlex.join(["python", "bench/run.py", *argv]),
+                },
+            )
+            loaded = 0
+            for size in args.sizes:
+                _log(f"loading {size - loaded:,} more users (to {size:,})", started)
+                data.grow(size - loaded)
+                loaded = size
+                if "backfill" in args.only:
+                    _log(f"backfill at {size:,}", started)
+                    results.backfill.append(
+                        backfill.run(scratch, data, args.repeats, args.naive_sample)
+                    )
+                if "status" in args.only:
+                    _log(f"status at {size:,}", started)
+                    results.status.append(status.run(scratch, conn, args.repeats))
+            if "signup" in args.only:
+                _log(f"sign-ups at {loaded:,}", started)
+                results.signup = signup.run(
+                    scratch,
+                    data,
+                    args.single_rounds,
+                    args.single_inserts,
+                    max(2, args.repeats),
+                    args.bulk_users,
+                )
+            if "health" in args.only:
+                _log(f"health URLs at {loaded:,}", started)
+                results.health = health.run(
+                    scratch,
+                    loaded,
+                    args.health_paths,
+                    args.health_seconds,
+                    args.health_requests,
+                    args.load_generator,
+                )
+    results.machine["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    _log("done", started)
+    if args.json:
+        args.json.write_text(json.dumps(results.as_dict(), indent=2, default=str))
+    print(render(results))
+    return 0
