@@ -82,6 +82,10 @@ def _database() -> dict:
     else:
         # Started (or reused) on the first connection; see project/embedded_db.py.
         config = {"ENGINE": "project.embedded_backend", "NAME": "usersync", "USER": "postgres"}
+    # Keep connections between requests (a health URL polled every few seconds should not
+    # pay a new connection each time); checked before reuse, so a restarted server is fine.
+    config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    config.setdefault("CONN_HEALTH_CHECKS", True)
     options = config.setdefault("OPTIONS", {})
     # Fail fast instead of hanging on an unreachable host.
     options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
