@@ -1,6 +1,6 @@
 """The users a benchmark runs on: demo sign-ups made by usersync's own set-based seed
-(usersync.demo_data, the demo's provider mix), half of them legacy users without a
-profile, and the way back to that starting state between repeats."""
+(usersync.contrib.supabase_local.demo_data, the demo's provider mix), half of them
+legacy users without a profile, and the way back to that starting state between repeats."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class Dataset:
     def grow(self, users: int) -> int:
         """Add `users` demo sign-ups in one set-based statement; returns how many of
         them have no profile."""
-        from usersync import demo_data
+        from usersync.contrib.supabase_local import demo_data
 
         result = demo_data.seed(users, without_profiles=WITHOUT_PROFILES)
         for table in BENCH_TABLES:

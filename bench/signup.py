@@ -107,7 +107,7 @@ class SignUpProbe:
 
 
 def _bulk(auth: psycopg.Connection, count: int, batch: str) -> float:
-    from usersync.sql_files import query
+    from usersync.db.sql import query
 
     params = {
         "count": count,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
 
 from project.config import refuse_supabase_api_only, require_secret_key
+from usersync.conf import DEFAULTS as USERSYNC_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +18,7 @@ if (BASE_DIR / ".env").is_file():
 
 DEVELOPMENT_MODE = env.bool("ENABLE_DEVELOPMENT_MODE", default=False)
 # The demo bootstrap: the local Supabase stand-in (auth schema, roles) and demo users.
-DISABLE_BOOTSTRAP = env.bool("DISABLE_BOOTSTRAP", default=False)
+USERSYNC_DISABLE_BOOTSTRAP = env.bool("DISABLE_BOOTSTRAP", default=False)
 
 SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""), DEVELOPMENT_MODE)
 DEBUG = env.bool("DEBUG", default=DEVELOPMENT_MODE)
@@ -25,14 +27,16 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
-    # Django's admin with usersync's site (the sync status on its index page).
-    "usersync.admin_config.UsersyncAdminConfig",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "project.supabase_local",
+    # The embedded database's `embedded_db` command.
+    "project",
+    # The local Supabase stand-in (auth schema and roles on a plain PostgreSQL).
+    "usersync.contrib.supabase_local",
     "usersync",
 ]
 
@@ -54,7 +58,7 @@ ASGI_APPLICATION = "project.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "project" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -135,42 +139,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 X_FRAME_OPTIONS = "DENY"
 
-# usersync
-USERSYNC_ALLOWED_ROLES = env.list("USERSYNC_ALLOWED_ROLES", default=["user", "admin"])
-# Auth users per sync batch transaction. At a million users a batch of 5,000 commits in
-# about 0.2 s and stayed under 0.5 s; 10,000 saves a few percent of the total time but
-# holds each transaction twice as long (docs/benchmarks.md).
-USERSYNC_SYNC_BATCH_SIZE = env.int("USERSYNC_SYNC_BATCH_SIZE", default=5_000)
-# Longest a single usersync statement may run before it is cancelled with a clear error.
-USERSYNC_STATEMENT_TIMEOUT = env.int("USERSYNC_STATEMENT_TIMEOUT", default=30)
-# A sync's lease on "the one running sync" expires this long after its last heartbeat.
-USERSYNC_LEASE_SECONDS = env.int("USERSYNC_LEASE_SECONDS", default=60)
-# Rolling back usersync's migrations refuses to drop profile rows unless this is set.
-USERSYNC_ALLOW_DATA_LOSS = env.bool("USERSYNC_ALLOW_DATA_LOSS", default=False)
-# The role whose active holders may use the user-management API (and of whom at least
-# one active holder must remain).
-USERSYNC_ADMIN_ROLE = env.str("USERSYNC_ADMIN_ROLE", default="admin")
-
-# Monitoring: each health check's time limit, the total for one health URL, and how
-# long the public /health and /metrics may reuse a full count (they are unauthenticated
-# or scraped often; a count over a million users costs about a second).
-USERSYNC_HEALTH_TIME_LIMIT_SECONDS = env.float("USERSYNC_HEALTH_TIME_LIMIT_SECONDS", default=5.0)
-USERSYNC_STATUS_CACHE_SECONDS = env.int("USERSYNC_STATUS_CACHE_SECONDS", default=15)
-# A monitoring system's bearer token for /admin/users/health-check and /metrics.
-USERSYNC_MONITORING_TOKEN = env.str("USERSYNC_MONITORING_TOKEN", default="")
-
-# Supabase access tokens (API and the application's own views): the project's JWT
-# secret (HS256) and/or its JWKS (asymmetric signing keys), by URL or inline JSON.
-SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
-SUPABASE_JWKS_URL = env.str("SUPABASE_JWKS_URL", default="")
-SUPABASE_JWKS = env.str("SUPABASE_JWKS", default="")
-SUPABASE_JWT_AUDIENCE = env.str("SUPABASE_JWT_AUDIENCE", default="authenticated")
-# e.g. https://PROJECT.supabase.co/auth/v1; empty: the issuer is not checked.
-SUPABASE_JWT_ISSUER = env.str("SUPABASE_JWT_ISSUER", default="")
-# The application integration writes last_login at most this often per user.
-USERSYNC_LAST_LOGIN_INTERVAL_SECONDS = env.int("USERSYNC_LAST_LOGIN_INTERVAL_SECONDS", default=300)
-# POST /api/chat-errors refuses larger bodies.
-USERSYNC_CHAT_ERROR_MAX_BYTES = env.int("USERSYNC_CHAT_ERROR_MAX_BYTES", default=16_384)
+# usersync: any of its settings (usersync.conf) from the environment as USERSYNC_<NAME>;
+# Supabase's JWT settings also under their dashboard names (SUPABASE_JWT_SECRET, ...).
+# Unset ones keep usersync's defaults.
+_PARSERS = {bool: env.bool, int: env.int, float: env.float, list: env.list, str: env.str}
+for _name, _default in USERSYNC_DEFAULTS.items():
+    _variables = [f"USERSYNC_{_name}"]
+    if _name.startswith(("JWT", "JWKS")):
+        _variables.append(f"SUPABASE_{_name}")
+    for _variable in _variables:
+        if _variable in os.environ:
+            globals()[f"USERSYNC_{_name}"] = _PARSERS[type(_default)](_variable)
+            break
 
 LOGGING = {
     "version": 1,

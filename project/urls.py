@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "usersync administration"
+admin.site.site_title = "usersync admin"
+admin.site.index_title = "Users and profiles"
+
 urlpatterns = [
     # First: usersync's /admin/users/health-check sits inside admin/'s prefix.
     path("", include("usersync.urls")),

@@ -1,5 +1,6 @@
-# Sourced by the other scripts: a virtualenv with requirements.txt installed, and
-# development mode for local runs. Re-installs only when requirements.txt changes.
+# Sourced by the other scripts: a virtualenv with requirements.txt installed (the app
+# itself editable, plus pinned tools), and development mode for local runs. Re-installs
+# only when requirements.txt or pyproject.toml changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,7 +11,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+wanted=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "usersync: installing requirements.txt into .venv" >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt

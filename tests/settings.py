@@ -10,10 +10,10 @@ from tests.tokens import JWT_SECRET, MONITORING_TOKEN
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-SUPABASE_JWT_SECRET = JWT_SECRET
-SUPABASE_JWKS_URL = ""
-SUPABASE_JWKS = ""
-SUPABASE_JWT_ISSUER = ""
+USERSYNC_JWT_SECRET = JWT_SECRET
+USERSYNC_JWKS_URL = ""
+USERSYNC_JWKS = ""
+USERSYNC_JWT_ISSUER = ""
 USERSYNC_MONITORING_TOKEN = MONITORING_TOKEN
 # Fresh counts on every request; tests/test_health.py turns the cache on where it tests it.
 USERSYNC_STATUS_CACHE_SECONDS = 0

@@ -147,7 +147,7 @@ def test_chat_errors__takes_any_active_users_own_token(client, world):
 
 
 def test_api__answers_503_when_tokens_cannot_be_verified(client, world, settings):
-    settings.SUPABASE_JWT_SECRET = ""
+    settings.USERSYNC_JWT_SECRET = ""
     response = client.get("/api/users/", headers=bearer(make_token(world.admin.pk)))
     assert response.status_code == 503
     assert "not configured" in response.json()["error"]

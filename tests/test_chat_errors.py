@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from tests.tokens import bearer, make_token
-from usersync import logs
 from usersync.errors import InvalidField
+from usersync.logs import records as logs
 from usersync.models import ChatErrorLog
 
 

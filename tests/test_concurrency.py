@@ -17,7 +17,8 @@ from django.test import override_settings
 
 from tests.db import connect
 from tests.helpers import database_url_for_tests, start_sync
-from usersync import demo_data, sync
+from usersync import sync
+from usersync.contrib.supabase_local import demo_data
 from usersync.errors import SyncAlreadyRunning
 from usersync.models import SyncRun
 

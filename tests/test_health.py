@@ -11,8 +11,10 @@ from django.urls import resolve
 
 from tests.db import connect
 from tests.tokens import MONITORING_TOKEN, bearer
-from usersync import health, sync, views
-from usersync.health_base import HealthCheck, Status, run_checks
+from usersync import sync
+from usersync.health import checks as health
+from usersync.health import views
+from usersync.health.base import HealthCheck, Status, run_checks
 from usersync.models import TriggerFailure
 
 MONITOR = bearer(MONITORING_TOKEN)

@@ -1,4 +1,4 @@
-"""usersync.integration: the application's own views behind a Supabase token. A user
+"""usersync.access.decorators: the application's own views behind a Supabase token. A user
 without a profile gets one on the spot; deactivated users are refused; last_login and
 sign-ins are recorded sparingly."""
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.factories import AuthUserFactory, profile_of
 from tests.tokens import bearer, make_token
-from usersync.accounts import ON_DEMAND_ACTOR
+from usersync.access.accounts import ON_DEMAND_ACTOR
 from usersync.models import AdminAuditLog, UserActivityLog, UserProfile
 
 pytestmark = pytest.mark.urls("tests.urls")

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 
 from tests.db import connect
-from usersync import demo_data, sync
+from usersync import sync
+from usersync.contrib.supabase_local import demo_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from usersync.migration_operations import ApplyIfMissing
+from usersync.db.operations import ApplyIfMissing
 from usersync.models import AuthUser, UserProfile
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import manage
 from tests.pgbouncer import transaction_pooler
-from usersync import demo_data
+from usersync.contrib.supabase_local import demo_data
 from usersync.models import SyncRun, UserProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)

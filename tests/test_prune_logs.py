@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from usersync import retention
 from usersync.errors import BadInput
+from usersync.logs import retention
 from usersync.models import AdminAuditLog, ChatErrorLog, UserActivityLog
 
 

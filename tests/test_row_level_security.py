@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from tests.db import as_api_role
-from usersync.lockdown import django_table_names
+from usersync.db.lockdown import django_table_names
 
 pytestmark = pytest.mark.django_db
 

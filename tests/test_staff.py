@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.db import as_api_role, connect
-from usersync.audit import Actor
-from usersync.lockdown import django_table_names
+from usersync.db.lockdown import django_table_names
 from usersync.models import AdminAuditLog, StaffLink
-from usersync.staff import actor_for, linked_auth_user_id, remove_link, set_link
+from usersync.staff.audit import Actor
+from usersync.staff.identity import actor_for, linked_auth_user_id, remove_link, set_link
 
 pytestmark = pytest.mark.django_db
 

@@ -12,18 +12,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from tests.db import connect
-from usersync import staff_actions
-from usersync.audit import Actor
 from usersync.errors import BadInput
 from usersync.models import AdminAuditLog, SyncRun, UserProfile
-from usersync.profiles import UnknownUser
-from usersync.staff_actions import (
+from usersync.staff import actions as staff_actions
+from usersync.staff.actions import (
     ACTIVE_ADMINS_LOCK,
     LastActiveAdmin,
     NoProfile,
     NothingToChange,
     OwnProfile,
 )
+from usersync.staff.audit import Actor
+from usersync.sync.profiles import UnknownUser
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from tests.db import closed_port
 from tests.tokens import make_token
-from usersync import tokens
-from usersync.tokens import InvalidToken, VerificationUnavailable
+from usersync.access import tokens
+from usersync.access.tokens import InvalidToken, VerificationUnavailable
 
 USER = uuid.UUID("7f1c2a52-7a4b-4c1e-9a51-2f6f3f1d9b10")
 
@@ -46,8 +46,8 @@ def jwks(settings, rsa_key, ec_key):
         jwk(rsa_key.public_key(), "rsa-1", "RS256"),
         jwk(ec_key.public_key(), "ec-1", "ES256"),
     ]
-    settings.SUPABASE_JWT_SECRET = ""
-    settings.SUPABASE_JWKS = json.dumps({"keys": keys})
+    settings.USERSYNC_JWT_SECRET = ""
+    settings.USERSYNC_JWKS = json.dumps({"keys": keys})
     return keys
 
 
@@ -100,7 +100,7 @@ def test_verify__refuses_a_subject_that_is_not_a_user_id():
 
 
 def test_verify__checks_the_issuer_when_one_is_configured(settings):
-    settings.SUPABASE_JWT_ISSUER = "https://project.supabase.co/auth/v1"
+    settings.USERSYNC_JWT_ISSUER = "https://project.supabase.co/auth/v1"
     assert reason(make_token(USER, iss="https://other.supabase.co/auth/v1")) == (
         "token issuer is not this project"
     )
@@ -108,7 +108,7 @@ def test_verify__checks_the_issuer_when_one_is_configured(settings):
 
 
 def test_verify__is_unavailable_when_nothing_is_configured(settings):
-    settings.SUPABASE_JWT_SECRET = ""
+    settings.USERSYNC_JWT_SECRET = ""
     with pytest.raises(VerificationUnavailable, match="not configured"):
         tokens.verify(make_token(USER))
 
@@ -137,7 +137,7 @@ def test_verify__refuses_hs256_when_only_a_jwks_is_configured(jwks):
 
 def test_verify__never_uses_a_public_key_as_an_hmac_secret(settings, jwks, rsa_key):
     # The algorithm-confusion forgery: HS256 "signed" with the published public key.
-    settings.SUPABASE_JWT_SECRET = "the-real-secret-" + "r" * 40
+    settings.USERSYNC_JWT_SECRET = "the-real-secret-" + "r" * 40
     public_pem = rsa_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -176,13 +176,13 @@ def jwks_server(rsa_key):
 
 
 def test_verify__fetches_the_jwks_from_its_url(settings, jwks_server, rsa_key):
-    settings.SUPABASE_JWKS_URL = jwks_server
+    settings.USERSYNC_JWKS_URL = jwks_server
     token = make_token(USER, secret=rsa_key, algorithm="RS256", headers={"kid": "served-1"})
     assert tokens.verify(token).user_id == USER
 
 
 def test_verify__is_unavailable_when_the_jwks_url_cannot_be_reached(settings, rsa_key):
-    settings.SUPABASE_JWKS_URL = f"http://127.0.0.1:{closed_port()}/jwks.json"
+    settings.USERSYNC_JWKS_URL = f"http://127.0.0.1:{closed_port()}/jwks.json"
     token = make_token(USER, secret=rsa_key, algorithm="RS256", headers={"kid": "served-1"})
     with pytest.raises(VerificationUnavailable, match="cannot be fetched"):
         tokens.verify(token)

@@ -1,4 +1,4 @@
-"""The project's URLs plus an application view behind usersync.integration."""
+"""The project's URLs plus an application view behind usersync.access.decorators."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from project.urls import urlpatterns as project_urlpatterns
-from usersync.integration import supabase_user_required
+from usersync.access.decorators import supabase_user_required
 
 
 @supabase_user_required

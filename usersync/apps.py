@@ -9,8 +9,8 @@ class UsersyncConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from usersync.lockdown import lock_down_django_tables
-        from usersync.migration_operations import guard_planned_rollback
+        from usersync.db.lockdown import lock_down_django_tables
+        from usersync.db.operations import guard_planned_rollback
 
         pre_migrate.connect(guard_planned_rollback, sender=self)
         post_migrate.connect(lock_down_django_tables, sender=self)

@@ -10,7 +10,9 @@ import contextlib
 from collections.abc import Iterator
 
 import psycopg
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
+
+from usersync.db.connection import connection
 
 
 class UsersyncError(Exception):
@@ -50,7 +52,7 @@ class LeaseLost(UsersyncError):
 
 
 def database_address() -> str:
-    settings = connection.settings_dict
+    settings = connection().settings_dict
     host = settings.get("HOST") or "localhost"
     port = settings.get("PORT") or "5432"
     return f"{host}:{port}/{settings.get('NAME') or ''}"
@@ -92,7 +94,7 @@ def explain(error: DatabaseError) -> UsersyncError:
     """The one-line UsersyncError for a database error (passwords are never part of it)."""
     cause = error.__cause__ if isinstance(error.__cause__, psycopg.Error) else error
     if isinstance(cause, psycopg.errors.InsufficientPrivilege):
-        user = connection.settings_dict.get("USER") or "the connecting role"
+        user = connection().settings_dict.get("USER") or "the connecting role"
         detail = _first_line(cause)
         relation = detail.rsplit(" ", 1)[-1] if " for " in detail else "usersync's tables"
         return PermissionDenied(
@@ -114,7 +116,7 @@ def explain(error: DatabaseError) -> UsersyncError:
         return DatabaseUnavailable(
             f"the database at {database_address()} did not answer in time ({_first_line(cause)})"
         )
-    if isinstance(cause, psycopg.OperationalError) or connection.connection is None:
+    if isinstance(cause, psycopg.OperationalError) or connection().connection is None:
         reason = _first_line(cause)
         # Django reconnects while unwinding a transaction whose connection broke, so the
         # error we get may be that reconnection's; the break is earlier in the chain.

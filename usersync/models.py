@@ -221,7 +221,7 @@ class TriggerFailure(models.Model):
 
 class StaffLink(models.Model):
     """A Django staff account's Supabase auth user, set by a superuser where the e-mail
-    match does not find it (SSO accounts, different addresses). See usersync.staff."""
+    match does not find it (SSO accounts, different addresses). See usersync.staff.identity."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usersync_link"

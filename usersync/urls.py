@@ -1,17 +1,13 @@
-from django.urls import path
+"""Every usersync URL under the namespace "usersync": `path("", include("usersync.urls"))`,
+before Django admin's `admin/` (usersync serves /admin/users/health-check).
 
-from usersync import api, views
+To mount only some of them, include usersync.health.urls (the three health URLs),
+usersync.health.metrics_urls (/metrics) or usersync.api.urls (the API) instead."""
 
-# project/urls.py includes these before Django admin's `admin/`, which would otherwise
-# answer /admin/users/health-check with its own login page.
-urlpatterns = [
-    path("health", views.public_health, name="health"),
-    path("dashboard/health-check", views.dashboard_health, name="dashboard-health"),
-    path("admin/users/health-check", views.staff_health, name="staff-health"),
-    path("metrics", views.prometheus_metrics, name="metrics"),
-    path("api/users/", api.users, name="api-users"),
-    path("api/users/<str:user_id>/", api.user, name="api-user"),
-    path("api/users/<str:user_id>/profile", api.create_profile, name="api-user-profile"),
-    path("api/sync", api.sync, name="api-sync"),
-    path("api/chat-errors", api.chat_errors, name="api-chat-errors"),
-]
+from usersync.api import urls as api_urls
+from usersync.health import metrics_urls
+from usersync.health import urls as health_urls
+
+app_name = "usersync"
+
+urlpatterns = [*health_urls.urlpatterns, *metrics_urls.urlpatterns, *api_urls.urlpatterns]

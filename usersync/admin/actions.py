@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from usersync import staff_actions
 from usersync.errors import UsersyncError
-from usersync.staff import actor_for
+from usersync.staff import actions as staff_actions
+from usersync.staff.identity import actor_for
 
 # One request changes at most this many users: each is its own short transaction.
 MAX_SELECTED = 1000

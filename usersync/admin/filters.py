@@ -7,12 +7,12 @@ import uuid
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from usersync.profiles import allowed_roles
-from usersync.sql_files import query
+from usersync.db.connection import connection
+from usersync.db.sql import query
+from usersync.sync.profiles import allowed_roles
 
 
 def provider_label(provider: str) -> str:
@@ -43,7 +43,7 @@ class SsoProviderFilter(admin.SimpleListFilter):
     NONE = "-"
 
     def lookups(self, request, model_admin):
-        with connection.cursor() as cursor:
+        with connection().cursor() as cursor:
             cursor.execute(query("sso_providers"))
             providers = [row[0] for row in cursor.fetchall()]
         return [(self.NONE, "none (e-mail, phone)"), *((p, provider_label(p)) for p in providers)]

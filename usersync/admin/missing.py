@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from usersync import staff_actions, sync
+from usersync import sync
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
-from usersync.profiles import allowed_roles, create_profile
-from usersync.staff import actor_for
+from usersync.staff import actions as staff_actions
+from usersync.staff.identity import actor_for
+from usersync.sync.profiles import allowed_roles, create_profile
 
 
 class CreateProfileForm(forms.Form):

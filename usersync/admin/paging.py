@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.utils.functional import cached_property
 
-from usersync.sql_files import query
+from usersync.db.connection import connection
+from usersync.db.sql import query
 
 # Below this many rows an exact count is cheap, and exact is better.
 ESTIMATE_ABOVE = 100_000
@@ -14,7 +14,7 @@ ESTIMATE_ABOVE = 100_000
 
 def estimated_rows(db_table: str) -> int | None:
     relation = db_table if "." in db_table else f"public.{db_table}"
-    with connection.cursor() as cursor:
+    with connection().cursor() as cursor:
         cursor.execute(query("estimated_rows"), {"relation": relation})
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None

@@ -1,6 +1,6 @@
 """The profiles admin: every profile with its auth user's facts, fast at a million rows
 (one joined query per page, no full count), role edits and (de)activation through
-usersync.staff_actions, each audited."""
+usersync.staff.actions, each audited."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from usersync import staff_actions
 from usersync.admin.actions import deactivate_selected, reactivate_selected
 from usersync.admin.filters import (
     ActiveFilter,
@@ -26,8 +25,9 @@ from usersync.admin.filters import (
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.errors import UsersyncError
 from usersync.models import UserProfile
-from usersync.profiles import allowed_roles
-from usersync.staff import actor_for
+from usersync.staff import actions as staff_actions
+from usersync.staff.identity import actor_for
+from usersync.sync.profiles import allowed_roles
 
 AUTH_FACTS = (
     "auth_user_id",

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from usersync.models import StaffLink
-from usersync.staff import actor_for, remove_link, set_link
+from usersync.staff.identity import actor_for, remove_link, set_link
 
 
 @admin.register(StaffLink)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from usersync.cli import one_line
 from usersync.errors import UsersyncError
+from usersync.management.arguments import one_line
 
 
 class UsersyncCommand(BaseCommand):

@@ -5,13 +5,13 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
-from usersync.migration_operations import RunSQLFile, require_supabase_auth
+from usersync.db.operations import RunSQLFile, require_supabase_auth
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [("supabase_local", "0001_auth_standin")]
+    dependencies: list = []
 
     operations = [
         migrations.RunPython(require_supabase_auth, migrations.RunPython.noop, elidable=False),

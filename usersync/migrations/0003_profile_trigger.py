@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from usersync.migration_operations import RunSQLFile
+from usersync.db.operations import RunSQLFile
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from usersync.migration_operations import RunSQLFile
+from usersync.db.operations import RunSQLFile
 
 
 class Migration(migrations.Migration):

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from usersync import audit
 from usersync.management.base import UsersyncCommand
-from usersync.profiles import create_profile
+from usersync.staff import audit
+from usersync.sync.profiles import create_profile
 
 
 class Command(UsersyncCommand):

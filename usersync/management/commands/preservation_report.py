@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from usersync.cli import non_negative_int
+from usersync.management.arguments import non_negative_int
 from usersync.management.base import UsersyncCommand
-from usersync.profiles import preservation_report
+from usersync.sync.profiles import preservation_report
 
 
 class Command(UsersyncCommand):

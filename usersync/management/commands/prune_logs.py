@@ -4,9 +4,11 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from usersync import audit, cli, retention
+from usersync.logs import retention
+from usersync.management import arguments as cli
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import number
+from usersync.staff import audit
 
 
 class Command(UsersyncCommand):

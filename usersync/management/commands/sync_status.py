@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from usersync.health import SyncCheck, missing_profiles_warning
+from usersync.health.checks import SyncCheck, missing_profiles_warning
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import render_status
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync import sync
-from usersync.cli import batch_size
+from usersync.management.arguments import batch_size
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import (
     ProgressBar,
@@ -14,7 +14,7 @@ from usersync.management.render import (
     render_status_line,
     render_sync_result,
 )
-from usersync.profiles import preservation_report
+from usersync.sync.profiles import preservation_report
 
 
 class Command(UsersyncCommand):

@@ -1,0 +1,102 @@
+"""Supabase sign-in for the application's own Django views.
+
+    from usersync.access.decorators import supabase_user_required
+
+    @supabase_user_required
+    def my_orders(request):
+        user = request.supabase_user        # usersync.access.accounts.AppUser
+        return JsonResponse({"orders": orders_of(user.user_id)})
+
+The client sends its Supabase access token as `Authorization: Bearer <token>`. The
+decorator verifies it (usersync.access.tokens), then:
+- creates the user's profile on the spot if they have none, so a user who can sign in
+  can always use the application (the profile is audited as made on sign-in);
+- refuses deactivated users: 403 {"error": "account deactivated"} (banned: 403 too);
+- writes last_login at most once per USERSYNC_LAST_LOGIN_INTERVAL_SECONDS, and records a
+  `sign_in` entry in user_activity_log for each new session (token claim session_id).
+Failures are JSON: 401 with a short reason for a missing, malformed, expired or forged
+token, 403 for a refused user, 503 when tokens cannot be verified now.
+
+`supabase_user_required(roles=["admin"])` also requires one of the given roles.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from usersync.access import accounts, tokens
+from usersync.access.accounts import AppUser
+from usersync.api.http import HttpError, json_errors, unauthorized
+
+View = Callable[..., HttpResponse]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a
+    # trusted proxy sets it, and that is the deployment's middleware's job.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def authenticate(
+    request: HttpRequest,
+    *,
+    create_missing_profile: bool = True,
+    track: bool = True,
+    roles: Iterable[str] | None = None,
+) -> AppUser:
+    """The signed-in user of the request's bearer token, allowed in; else HttpError."""
+    claims = tokens.verify(tokens.bearer_token(request.headers.get("Authorization")))
+    user = accounts.lookup(claims.user_id)
+    if user is None or user.deleted_at is not None:
+        raise unauthorized("the token's user no longer exists")
+    if user.banned:
+        raise HttpError(403, "account banned")
+    if not user.has_profile and create_missing_profile:
+        user = accounts.ensure_profile(user)
+    if user.has_profile and not user.active:
+        raise HttpError(403, "account deactivated")
+    if roles is not None and (not user.has_profile or user.role not in set(roles)):
+        raise HttpError(403, f"this needs the role {' or '.join(sorted(set(roles)))}")
+    if track and user.has_profile:
+        methods = [m.get("method") for m in claims.raw.get("amr") or [] if isinstance(m, dict)]
+        accounts.track_sign_in(
+            user,
+            claims.session_id,
+            details={"methods": methods} if methods else None,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent"),
+        )
+    request.supabase_claims = claims
+    request.supabase_user = user
+    return user
+
+
+def supabase_user_required(
+    view: View | None = None,
+    *,
+    roles: Iterable[str] | None = None,
+    create_missing_profile: bool = True,
+    track: bool = True,
+) -> Any:
+    """Decorator for views of signed-in Supabase users (see the module's doc)."""
+    frozen_roles = None if roles is None else tuple(roles)
+
+    def decorate(inner: View) -> View:
+        @functools.wraps(inner)
+        @json_errors
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            authenticate(
+                request,
+                create_missing_profile=create_missing_profile,
+                track=track,
+                roles=frozen_roles,
+            )
+            return inner(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -1,0 +1,139 @@
+"""Supabase access tokens: verified with the project's JWT secret (HS256) or its JWKS
+public keys (RS256/ES256), checking expiry, audience and, when set, the issuer.
+
+The algorithm decides the key, never the other way round: an HS256 token is only ever
+checked against SUPABASE_JWT_SECRET, so a public key can never be used as an HMAC
+secret (the classic algorithm-confusion forgery).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jwt
+
+from usersync.conf import conf
+
+ASYMMETRIC = {"RS256", "ES256"}
+JWKS_TIMEOUT_SECONDS = 5
+LEEWAY_SECONDS = 10
+
+
+class InvalidToken(Exception):
+    """The token cannot be accepted (HTTP 401); the message is a short, safe reason."""
+
+
+class VerificationUnavailable(Exception):
+    """Tokens cannot be verified now: not configured, or the JWKS cannot be fetched (503)."""
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: uuid.UUID
+    email: str | None
+    role: str | None
+    session_id: str | None
+    raw: dict[str, Any] = field(repr=False)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header."""
+    if not authorization:
+        raise InvalidToken("missing Authorization: Bearer token")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("the Authorization header is not 'Bearer <token>'")
+    return token.strip()
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    # Keys are cached for 10 minutes; a new key id refetches (Supabase key rotation).
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=600, timeout=JWKS_TIMEOUT_SECONDS)
+
+
+@lru_cache(maxsize=4)
+def _inline_jwks(text: str) -> jwt.PyJWKSet:
+    try:
+        return jwt.PyJWKSet.from_dict(json.loads(text))
+    except (ValueError, jwt.PyJWKSetError) as error:
+        raise VerificationUnavailable(f"SUPABASE_JWKS is not a valid JWKS: {error}") from None
+
+
+def _asymmetric_key(token: str, kid: str | None) -> Any:
+    if conf.JWKS:
+        keys = _inline_jwks(conf.JWKS)
+        for key in keys.keys:
+            if kid is None or key.key_id == kid:
+                return key
+        raise InvalidToken("token signed with an unknown key")
+    if conf.JWKS_URL:
+        try:
+            return _jwks_client(conf.JWKS_URL).get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError:
+            raise VerificationUnavailable("the JWKS of the auth server cannot be fetched") from None
+        except jwt.PyJWKClientError:
+            raise InvalidToken("token signed with an unknown key") from None
+    raise InvalidToken("asymmetric tokens are not accepted (no JWKS configured)")
+
+
+def _key_for(token: str, header: dict) -> Any:
+    algorithm = header.get("alg")
+    if algorithm == "HS256":
+        if not conf.JWT_SECRET:
+            raise InvalidToken("HS256 tokens are not accepted (no JWT secret configured)")
+        return conf.JWT_SECRET
+    if algorithm in ASYMMETRIC:
+        return _asymmetric_key(token, header.get("kid"))
+    raise InvalidToken(f"unsupported token algorithm {str(algorithm)[:20]!r}")
+
+
+def verify(token: str) -> Claims:
+    """The claims of a valid Supabase access token, or InvalidToken with the reason."""
+    if not (conf.JWT_SECRET or conf.JWKS or conf.JWKS_URL):
+        raise VerificationUnavailable(
+            "token verification is not configured (set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL)"
+        )
+    try:
+        header = jwt.get_unverified_header(token)
+        key = _key_for(token, header)
+        payload = jwt.decode(
+            token,
+            key,
+            algorithms=[header["alg"]],
+            audience=conf.JWT_AUDIENCE,
+            issuer=conf.JWT_ISSUER or None,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise InvalidToken("token expired") from None
+    except jwt.InvalidAudienceError:
+        raise InvalidToken(f"token audience is not {conf.JWT_AUDIENCE!r}") from None
+    except jwt.InvalidIssuerError:
+        raise InvalidToken("token issuer is not this project") from None
+    except jwt.MissingRequiredClaimError as error:
+        raise InvalidToken(f"token lacks the {error.claim!r} claim") from None
+    except jwt.InvalidSignatureError:
+        raise InvalidToken("token signature is invalid") from None
+    except jwt.ImmatureSignatureError:
+        raise InvalidToken("token is not valid yet") from None
+    except (jwt.DecodeError, jwt.InvalidKeyError, jwt.InvalidAlgorithmError):
+        raise InvalidToken("token is malformed") from None
+    except jwt.InvalidTokenError:
+        raise InvalidToken("token is invalid") from None
+    try:
+        user_id = uuid.UUID(str(payload["sub"]))
+    except ValueError:
+        raise InvalidToken("token subject is not a user id") from None
+    return Claims(
+        user_id=user_id,
+        email=payload.get("email") or None,
+        role=payload.get("role"),
+        session_id=payload.get("session_id"),
+        raw=payload,
+    )

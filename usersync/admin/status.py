@@ -1,0 +1,83 @@
+"""The sync status panel of the admin: usersync's app page shows it, and a project can
+put it on the admin index with `{% load usersync_admin %}{% usersync_sync_status %}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.urls import reverse
+
+from usersync import sync
+from usersync.errors import UsersyncError
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    label: str
+    value: str
+    url: str | None = None
+    ok: bool = True
+
+
+def _url(site: admin.AdminSite, name: str, query: str = "") -> str:
+    return reverse(f"{site.name}:{name}") + query
+
+
+def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusLine]:
+    profiles = _url(site, "usersync_userprofile_changelist")
+    missing = _url(site, "usersync_userwithoutprofile_changelist")
+    failures = _url(site, "usersync_triggerfailure_changelist", "?resolved_at__isempty=1")
+    trigger = (
+        "installed, enabled"
+        if status.trigger_enabled
+        else "installed but DISABLED"
+        if status.trigger_installed
+        else "NOT installed"
+    )
+    if not status.trigger_enabled:
+        trigger += " — run: python manage.py verify_migration --repair"
+    last = status.last_sync
+    last_text = (
+        f"{last.started_at:%Y-%m-%d %H:%M:%S} UTC, {last.status}, {last.created} created "
+        f"by {last.triggered_by}"
+        if last
+        else "never"
+    )
+    lines = [
+        StatusLine(
+            "Auth users",
+            f"{status.total_auth_users:,} ({status.soft_deleted_users:,} deleted, "
+            f"{status.anonymous_users:,} anonymous)",
+            profiles,
+        ),
+        StatusLine("Profiles", f"{status.total_profiles:,}", profiles),
+        StatusLine("Missing profiles", f"{status.missing_profiles:,}", missing, status.in_sync),
+        StatusLine("Sync percentage", f"{status.sync_percentage}%", missing, status.in_sync),
+        StatusLine(
+            "Trigger", trigger, failures, status.trigger_installed and status.trigger_enabled
+        ),
+        StatusLine(
+            "Last sync",
+            last_text,
+            _url(site, "usersync_syncrun_changelist"),
+            last is None or last.status == "succeeded",
+        ),
+        StatusLine(
+            "Trigger failures (unresolved)",
+            f"{status.trigger_failures:,}",
+            failures,
+            status.trigger_failures == 0,
+        ),
+    ]
+    if status.orphan_profiles:
+        lines.append(StatusLine("Orphan profiles", f"{status.orphan_profiles:,}", profiles, False))
+    return lines
+
+
+def status_context(site: admin.AdminSite) -> dict:
+    """The panel's context: its lines, or the one-line error that kept them from loading."""
+    try:
+        return {"sync_status": status_lines(site, sync.status()), "sync_error": None}
+    except UsersyncError as error:
+        return {"sync_status": [], "sync_error": str(error)}

@@ -1,0 +1,111 @@
+"""Migration operations that run the SQL files of migrations_sql/."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from django.db.migrations.operations import RunSQL
+
+from usersync.conf import conf
+from usersync.db.sql import migration_sql
+
+
+class RunSQLFile(RunSQL):
+    """RunSQL with `migrations_sql/<name>.sql` forward and `<name>.reverse.sql` backward.
+
+    Each file runs as one statement string (psycopg sends it whole), so dollar-quoted
+    function bodies are never split. `guard_tables`: reversing refuses while any of
+    them holds rows, unless conf.ALLOW_DATA_LOSS is true.
+    """
+
+    def __init__(self, name: str, guard_tables: tuple[str, ...] = (), **kwargs):
+        self.name = name
+        self.guard_tables = tuple(guard_tables)
+        super().__init__(
+            sql=[migration_sql(name)], reverse_sql=[migration_sql(f"{name}.reverse")], **kwargs
+        )
+
+    def deconstruct(self):
+        kwargs = {"name": self.name}
+        if self.guard_tables:
+            kwargs["guard_tables"] = self.guard_tables
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def describe(self) -> str:
+        return f"Run migrations_sql/{self.name}.sql"
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self.guard_tables and not conf.ALLOW_DATA_LOSS:
+            refuse_to_drop_rows(schema_editor.connection, self.guard_tables)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def guard_planned_rollback(plan=None, using: str = "default", **kwargs) -> None:
+    """pre_migrate: refuse a plan that unapplies a guarded migration before any step runs,
+    so a refused rollback leaves nothing half-undone."""
+    from django.db import connections
+
+    if conf.ALLOW_DATA_LOSS:
+        return
+    for migration, backwards in plan or ():
+        if not backwards:
+            continue
+        for operation in migration.operations:
+            for inner in getattr(operation, "database_operations", [operation]):
+                tables = getattr(inner, "guard_tables", ())
+                if tables:
+                    refuse_to_drop_rows(connections[using], tables)
+
+
+def refuse_to_drop_rows(connection, tables: tuple[str, ...]) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+            if not cursor.fetchone()[0]:
+                continue
+            # `table` comes from the migration's own code, never from input.
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            rows = cursor.fetchone()[0]
+            if rows:
+                raise CommandError(
+                    f"refusing to drop {table}: it holds {rows} rows. Back it up, then "
+                    f"rerun with USERSYNC_ALLOW_DATA_LOSS=true to drop them."
+                )
+
+
+class ApplyIfMissing(RunSQLFile):
+    """Runs forward only when `relation` does not exist and settings allow `setting`.
+
+    Used for the local Supabase stand-in: a real Supabase database already has
+    auth.users, and DISABLE_BOOTSTRAP turns the stand-in off everywhere.
+    """
+
+    def __init__(self, name: str, relation: str, disabled_by: str, **kwargs):
+        self.relation = relation
+        self.disabled_by = disabled_by
+        super().__init__(name, **kwargs)
+
+    def deconstruct(self):
+        qualname, args, kwargs = super().deconstruct()
+        kwargs.update(relation=self.relation, disabled_by=self.disabled_by)
+        return qualname, args, kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if getattr(conf, self.disabled_by):
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [self.relation])
+            if cursor.fetchone()[0]:
+                return
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+
+def require_supabase_auth(apps, schema_editor) -> None:
+    """usersync needs auth.users: Supabase's, or the local stand-in's."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('auth.users') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            raise CommandError(
+                "auth.users does not exist: this is not a Supabase database. Point "
+                "DATABASE_URL at your Supabase project, or unset DISABLE_BOOTSTRAP so the "
+                "local stand-in creates it."
+            )

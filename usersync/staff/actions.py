@@ -1,0 +1,235 @@
+"""What staff do to a user's profile: change the role, deactivate, reactivate, and run
+the sync. The admin, the API and any command call these, never their own SQL, so that
+every change is checked, row-locked and audited alike.
+
+Each change is one transaction: the profile row is locked (SELECT ... FOR UPDATE), the
+refusals are checked under that lock, the row is updated and the audit entry written.
+Refusals raise BadInput subclasses with a message meant for the staff member.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from usersync import sync
+from usersync.conf import conf
+from usersync.db.connection import atomic, connection
+from usersync.errors import BadInput, InvalidField, database_errors
+from usersync.models import AuthUser, UserProfile
+from usersync.staff import audit
+from usersync.sync.profiles import UnknownUser, check_role, parse_user_id
+
+# deactivation_reason is VARCHAR(255) (the spec's DDL).
+REASON_MAX_LENGTH = 255
+# Serialises the changes that can take away an active admin (pg_advisory_xact_lock key:
+# "usersync" in ASCII), so that two staff members cannot each remove one of the last
+# two admins at once. Transaction-scoped: it also holds through a transaction pooler.
+ACTIVE_ADMINS_LOCK = 0x7573657273796E63
+
+
+class NoProfile(BadInput):
+    pass
+
+
+class NothingToChange(BadInput):
+    pass
+
+
+class LastActiveAdmin(BadInput):
+    pass
+
+
+class OwnProfile(BadInput):
+    pass
+
+
+@dataclass(frozen=True)
+class StaffChange:
+    """One change made, as recorded in admin_audit_log (entry audit_id); the values are
+    those of the entry (JSON: times as ISO 8601 text, ids as text)."""
+
+    user_id: uuid.UUID
+    email: str | None
+    action: str
+    old_values: dict[str, Any]
+    new_values: dict[str, Any]
+    reason: str | None
+    audit_id: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": str(self.user_id),
+            "email": self.email,
+            "action": self.action,
+            "old_values": self.old_values,
+            "new_values": self.new_values,
+            "reason": self.reason,
+            "audit_id": self.audit_id,
+        }
+
+
+def _clean_reason(reason: str | None, *, required: bool = False) -> str | None:
+    reason = (reason or "").strip() or None
+    if reason is None and required:
+        raise InvalidField("reason", "a reason is required to deactivate a user")
+    if reason is not None and len(reason) > REASON_MAX_LENGTH:
+        raise InvalidField(
+            "reason",
+            f"the reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} fit",
+        )
+    return reason
+
+
+def _now_in_milliseconds():
+    # The audit log's JSON keeps milliseconds: store exactly the time it records.
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _locked_profile(user_id: uuid.UUID) -> UserProfile:
+    # of=("self",): never lock the auth.users row, which Supabase Auth updates on sign-in.
+    try:
+        return UserProfile.objects.select_for_update(of=("self",)).get(user_id=user_id)
+    except UserProfile.DoesNotExist:
+        if not AuthUser.objects.filter(pk=user_id).exists():
+            raise UnknownUser(f"no auth user with id {user_id}") from None
+        raise NoProfile(f"user {user_id} has no profile; create it first") from None
+
+
+def _email(user_id: uuid.UUID) -> str | None:
+    return AuthUser.objects.filter(pk=user_id).values_list("email", flat=True).first()
+
+
+def admin_role() -> str:
+    return conf.ADMIN_ROLE
+
+
+def _existing_auth_user(user_id: uuid.UUID | None) -> uuid.UUID | None:
+    """deactivated_by references auth.users: a stale link must not fail the change."""
+    if user_id is None or not AuthUser.objects.filter(pk=user_id).exists():
+        return None
+    return user_id
+
+
+def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
+    if profile.role != admin_role() or profile.is_active is not True:
+        return
+    with connection().cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVE_ADMINS_LOCK])
+    # Read after the lock: a change committed meanwhile by another staff member counts.
+    others = UserProfile.objects.filter(role=admin_role(), is_active=True).exclude(pk=profile.pk)
+    if not others.exists():
+        raise LastActiveAdmin(
+            f"cannot {doing} user {profile.user_id}: theirs is the last active admin "
+            f"profile; make another user an admin first"
+        )
+
+
+def _apply(
+    profile: UserProfile,
+    actor: audit.Actor,
+    action: str,
+    changes: dict[str, Any],
+    reason: str | None,
+) -> StaffChange:
+    # Model attribute names: deactivated_by is a foreign key, its column holds the id.
+    attributes = {
+        name: "deactivated_by_id" if name == "deactivated_by" else name for name in changes
+    }
+    old = {name: getattr(profile, attributes[name]) for name in changes}
+    for name, value in changes.items():
+        setattr(profile, attributes[name], value)
+    profile.save(update_fields=[*attributes.values(), "updated_at"])
+    email = _email(profile.user_id)
+    entry = audit.record(
+        actor,
+        action,
+        profile.user_id,
+        old_values=old,
+        new_values=changes,
+        reason=reason,
+        details={"email": email},
+    )
+    return StaffChange(
+        profile.user_id, email, action, entry.old_values, entry.new_values, reason, entry.pk
+    )
+
+
+def change_role(
+    user_id: str | uuid.UUID, new_role: str, actor: audit.Actor, reason: str | None = None
+) -> StaffChange:
+    """Give a user another role (one of conf.ALLOWED_ROLES). Refuses to take
+    the admin role from the last active admin."""
+    user_id = parse_user_id(user_id)
+    try:
+        check_role(new_role)
+    except BadInput as error:
+        raise InvalidField("role", str(error)) from None
+    reason = _clean_reason(reason)
+    with database_errors(), atomic():
+        profile = _locked_profile(user_id)
+        if profile.role == new_role:
+            raise NothingToChange(f"user {user_id} already has the role {new_role}")
+        if new_role != admin_role():
+            _refuse_removing_last_admin(profile, "take the admin role from")
+        return _apply(profile, actor, "role_changed", {"role": new_role}, reason)
+
+
+def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> StaffChange:
+    """Deactivate a user's profile, saying why. Refuses the actor's own profile and the
+    last active admin's."""
+    user_id = parse_user_id(user_id)
+    reason = _clean_reason(reason, required=True)
+    if actor.auth_user_id == user_id:
+        raise OwnProfile(f"you cannot deactivate your own profile (user {user_id})")
+    with database_errors(), atomic():
+        profile = _locked_profile(user_id)
+        if profile.is_active is False:
+            raise NothingToChange(f"user {user_id} is already inactive")
+        _refuse_removing_last_admin(profile, "deactivate")
+        changes = {
+            "is_active": False,
+            "deactivated_at": _now_in_milliseconds(),
+            "deactivated_by": _existing_auth_user(actor.auth_user_id),
+            "deactivation_reason": reason,
+        }
+        return _apply(profile, actor, "deactivated", changes, reason)
+
+
+def reactivate(
+    user_id: str | uuid.UUID, actor: audit.Actor, reason: str | None = None
+) -> StaffChange:
+    """Reactivate a user's profile and clear its deactivation details."""
+    user_id = parse_user_id(user_id)
+    reason = _clean_reason(reason)
+    with database_errors(), atomic():
+        profile = _locked_profile(user_id)
+        if profile.is_active is True:
+            raise NothingToChange(f"user {user_id} is already active")
+        changes = {
+            "is_active": True,
+            "deactivated_at": None,
+            "deactivated_by": None,
+            "deactivation_reason": None,
+        }
+        return _apply(profile, actor, "reactivated", changes, reason)
+
+
+def run_sync(actor: audit.Actor, *, dry_run: bool = False) -> sync.SyncResult | sync.SyncPlan:
+    """Create every missing profile (preserve mode) and audit who ran it; dry_run=True
+    returns the plan and writes nothing."""
+    result = sync.sync(dry_run=dry_run, triggered_by=actor.name)
+    if dry_run:
+        return result
+    audit.record(
+        actor,
+        "sync_run",
+        None,
+        new_values={"created": result.created, "filled": result.filled},
+        details={"run_id": result.run_id, "batches": len(result.batches)},
+    )
+    return result

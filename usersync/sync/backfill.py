@@ -1,0 +1,225 @@
+"""The backfill: the dry-run plan and the sync itself.
+
+Set-based SQL in the database (usersync/sql/), never a Python loop over users: keyset
+batches over auth.users.id, one short transaction each, so memory stays constant,
+locks are short, an interrupted run keeps what it committed and a rerun finishes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from usersync.conf import conf
+from usersync.db.connection import atomic, connection
+from usersync.db.sql import query
+from usersync.errors import LeaseLost, database_errors
+from usersync.sync.lease import Holder, lease_seconds, start_run
+from usersync.sync.status import isoformat, read_only_snapshot
+
+FIRST_ID = uuid.UUID(int=0)
+PLAN_SAMPLE_LIMIT = 20
+# A batch waits at most this long for a row lock (e.g. a staff edit) before failing:
+# no sign-up or staff action is ever blocked for long by a sync.
+BATCH_LOCK_TIMEOUT = "5s"
+
+
+@dataclass(frozen=True)
+class PlannedProfile:
+    user_id: uuid.UUID
+    email: str | None
+    phone: str | None
+    provider: str
+    created_at: datetime | None
+
+    def as_dict(self) -> dict:
+        return {
+            "user_id": str(self.user_id),
+            "email": self.email,
+            "phone": self.phone,
+            "provider": self.provider,
+            "created_at": isoformat(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """A dry run: what a preserve-mode sync would do now. Nothing was written."""
+
+    would_create: int
+    would_fill: int
+    sample: list[PlannedProfile]
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": True,
+            "would_create": self.would_create,
+            "would_fill": self.would_fill,
+            "sample": [p.as_dict() for p in self.sample],
+            "sample_truncated": self.would_create > len(self.sample),
+        }
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    number: int
+    scanned: int
+    created: int
+    filled: int
+    reset: int
+    last_id: uuid.UUID
+
+
+@dataclass
+class SyncResult:
+    run_id: int
+    preserve: bool
+    batch_size: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    scanned: int = 0
+    created: int = 0
+    filled: int = 0
+    reset: int = 0
+    batches: list[BatchResult] = field(default_factory=list)
+    resolved_trigger_failures: int = 0
+
+    @property
+    def duration_seconds(self) -> float:
+        end = self.finished_at or timezone.now()
+        return round((end - self.started_at).total_seconds(), 3)
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": False,
+            "run_id": self.run_id,
+            "preserve": self.preserve,
+            "batch_size": self.batch_size,
+            "batches": len(self.batches),
+            "scanned": self.scanned,
+            "created": self.created,
+            "filled": self.filled,
+            "reset": self.reset,
+            "resolved_trigger_failures": self.resolved_trigger_failures,
+            "started_at": isoformat(self.started_at),
+            "finished_at": isoformat(self.finished_at),
+            "duration_seconds": self.duration_seconds,
+        }
+
+
+def plan(sample_limit: int = PLAN_SAMPLE_LIMIT) -> SyncPlan:
+    """The dry run: exact counts of what a sync would create and fill, and a bounded
+    sample of the users concerned. Read-only: it writes nothing, not even a run record."""
+    with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
+        cursor.execute(query("plan_counts"))
+        would_create, would_fill = cursor.fetchone()
+        cursor.execute(query("plan_sample"), {"limit": sample_limit})
+        sample = [PlannedProfile(*row) for row in cursor.fetchall()]
+    return SyncPlan(would_create=would_create, would_fill=would_fill, sample=sample)
+
+
+def _run_batch(run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, actor: str):
+    with atomic(), connection().cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true)",
+            [f"{conf.STATEMENT_TIMEOUT}s"],
+        )
+        reset = 0
+        if not preserve:
+            cursor.execute(
+                query("reset_batch"),
+                {"after": after, "batch_size": batch_size, "actor": actor, "run_id": run_id},
+            )
+            reset = cursor.fetchone()[0]
+        cursor.execute(query("sync_batch"), {"after": after, "batch_size": batch_size})
+        last_id, scanned, created, filled = cursor.fetchone()
+        cursor.execute(
+            query("run_progress"),
+            {
+                "run_id": run_id,
+                "created": created,
+                "filled": filled,
+                "reset": reset,
+                "lease_seconds": lease_seconds(),
+            },
+        )
+        if cursor.fetchone() is None:
+            raise LeaseLost(
+                f"sync run {run_id} lost its lease (a batch took longer than "
+                f"{lease_seconds()} s and another run took over); its last batch was undone"
+            )
+    return last_id, scanned, created, filled, reset
+
+
+def _finish(run_id: int, status_: str, error: str = "") -> datetime | None:
+    with atomic(), connection().cursor() as cursor:
+        cursor.execute(query("run_finish"), {"run_id": run_id, "status": status_, "error": error})
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def sync(
+    *,
+    dry_run: bool = False,
+    preserve: bool = True,
+    batch_size: int | None = None,
+    progress: Callable[[BatchResult], None] | None = None,
+    triggered_by: str = "usersync",
+    wait: bool = False,
+    on_wait: Callable[[Holder], None] | None = None,
+) -> SyncResult | SyncPlan:
+    """Create every missing profile (and, with preserve=False, reset existing ones to
+    the defaults, auditing their old values). dry_run=True returns plan() instead."""
+    if dry_run:
+        return plan()
+    batch_size = batch_size or conf.SYNC_BATCH_SIZE
+    with database_errors():
+        run = start_run(
+            preserve=preserve,
+            batch_size=batch_size,
+            triggered_by=triggered_by,
+            wait=wait,
+            on_wait=on_wait,
+        )
+        result = SyncResult(
+            run_id=run.id, preserve=preserve, batch_size=batch_size, started_at=run.started_at
+        )
+        after = FIRST_ID
+        try:
+            while True:
+                last_id, scanned, created, filled, reset = _run_batch(
+                    run.id, after, batch_size, preserve, triggered_by
+                )
+                if scanned == 0:
+                    break
+                batch = BatchResult(
+                    len(result.batches) + 1, scanned, created, filled, reset, last_id
+                )
+                result.batches.append(batch)
+                result.scanned += scanned
+                result.created += created
+                result.filled += filled
+                result.reset += reset
+                if progress:
+                    progress(batch)
+                after = last_id
+                if scanned < batch_size:
+                    break
+            with atomic(), connection().cursor() as cursor:
+                cursor.execute(query("resolve_trigger_failures"))
+                result.resolved_trigger_failures = cursor.rowcount
+        except BaseException as error:
+            status_ = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+            message = (str(error).strip().splitlines() or [status_])[0][:500]
+            # If the database is gone, the lease expires by itself.
+            with contextlib.suppress(Exception):
+                _finish(run.id, status_, message)
+            raise
+        result.finished_at = _finish(run.id, "succeeded")
+    return result

@@ -1,0 +1,189 @@
+"""Per-user profile operations: create one by hand, and report what data a profile
+holds that --no-preserve would overwrite."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from usersync.conf import conf
+from usersync.db.connection import atomic, connection
+from usersync.db.sql import query
+from usersync.errors import BadInput, database_errors
+from usersync.staff import audit
+from usersync.sync import read_only_snapshot
+
+INACTIVE_AT_CREATION = "created inactive"
+
+
+class ProfileExists(BadInput):
+    pass
+
+
+class UnknownUser(BadInput):
+    pass
+
+
+def allowed_roles() -> list[str]:
+    return list(conf.ALLOWED_ROLES)
+
+
+def parse_user_id(value: str | uuid.UUID) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise BadInput(
+            f"not a user id (a UUID like 123e4567-e89b-12d3-a456-426614174000): {str(value)[:80]!r}"
+        ) from None
+
+
+def check_role(role: str) -> str:
+    if role not in allowed_roles():
+        raise BadInput(f"unknown role {role[:60]!r}; allowed: {', '.join(allowed_roles())}")
+    return role
+
+
+@dataclass(frozen=True)
+class CreatedProfile:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    role: str
+    is_active: bool
+    deactivated_at: datetime | None
+    deactivation_reason: str | None
+    sso_provider: str | None
+    sso_user_id: str | None
+    last_login: datetime | None
+    created_at: datetime
+
+    def as_dict(self) -> dict:
+        return {
+            "id": str(self.id),
+            "user_id": str(self.user_id),
+            "role": self.role,
+            "is_active": self.is_active,
+            "deactivated_at": self.deactivated_at.isoformat() if self.deactivated_at else None,
+            "deactivation_reason": self.deactivation_reason,
+            "sso_provider": self.sso_provider,
+            "sso_user_id": self.sso_user_id,
+            "last_login": self.last_login.isoformat() if self.last_login else None,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def _describe_existing(user_id: uuid.UUID, role: str, is_active: bool | None) -> str:
+    state = "active" if is_active else "inactive"
+    return (
+        f"user {user_id} already has a profile (role {role}, {state}); nothing changed. "
+        f"Change it in the admin, or see: python manage.py preservation_report {user_id}"
+    )
+
+
+def create_profile(
+    user_id: str | uuid.UUID,
+    role: str = "user",
+    active: bool = True,
+    actor: audit.Actor | None = None,
+) -> CreatedProfile:
+    """Create the profile of one auth user, audited. Raises BadInput for a malformed
+    id, an unknown or soft-deleted user, an unknown role, or an existing profile."""
+    user_id = parse_user_id(user_id)
+    check_role(role)
+    actor = actor or audit.Actor("usersync")
+    with database_errors(), atomic(), connection().cursor() as cursor:
+        cursor.execute(query("user_lookup"), {"user_id": user_id})
+        row = cursor.fetchone()
+        if row is None:
+            raise UnknownUser(f"no auth user with id {user_id}")
+        _, email, deleted_at, existing_role, existing_active = row
+        if deleted_at is not None:
+            raise BadInput(
+                f"user {user_id} was deleted on {deleted_at:%Y-%m-%d} (deleted_at is set); "
+                f"deleted users get no profile"
+            )
+        if existing_role is not None:
+            raise ProfileExists(_describe_existing(user_id, existing_role, existing_active))
+        cursor.execute(
+            query("create_profile"),
+            {"user_id": user_id, "role": role, "is_active": active, "reason": INACTIVE_AT_CREATION},
+        )
+        created = cursor.fetchone()
+        if created is None:  # made by a sign-up or a sync since the look-up
+            cursor.execute(query("user_lookup"), {"user_id": user_id})
+            _, _, _, existing_role, existing_active = cursor.fetchone()
+            raise ProfileExists(_describe_existing(user_id, existing_role, existing_active))
+        profile = CreatedProfile(*created)
+        audit.record(
+            actor,
+            "profile_created",
+            user_id,
+            new_values={k: v for k, v in profile.as_dict().items() if k not in {"id", "user_id"}},
+            reason=None if active else INACTIVE_AT_CREATION,
+            details={"email": email},
+        )
+    return profile
+
+
+@dataclass(frozen=True)
+class PreservedProfile:
+    user_id: uuid.UUID
+    email: str | None
+    preserved: dict
+
+    def as_dict(self) -> dict:
+        return {"user_id": str(self.user_id), "email": self.email, "preserved": self.preserved}
+
+
+@dataclass(frozen=True)
+class PreservationReport:
+    profiles_examined: int
+    profiles_with_data: int
+    profiles: list[PreservedProfile]
+    users_without_profile: list[uuid.UUID]
+    unknown_user_ids: list[uuid.UUID]
+
+    @property
+    def truncated(self) -> bool:
+        return self.profiles_with_data > len(self.profiles)
+
+    def as_dict(self) -> dict:
+        return {
+            "summary": {
+                "profiles_examined": self.profiles_examined,
+                "profiles_with_data": self.profiles_with_data,
+                "profiles_with_defaults_only": self.profiles_examined - self.profiles_with_data,
+                "users_without_profile": len(self.users_without_profile),
+                "unknown_user_ids": len(self.unknown_user_ids),
+            },
+            "profiles": [p.as_dict() for p in self.profiles],
+            "truncated": self.truncated,
+            "users_without_profile": [str(u) for u in self.users_without_profile],
+            "unknown_user_ids": [str(u) for u in self.unknown_user_ids],
+        }
+
+
+def preservation_report(
+    user_ids: list[str | uuid.UUID] | None = None, limit: int | None = None
+) -> PreservationReport:
+    """Which profiles hold data other than the defaults (what --no-preserve would
+    overwrite). `limit` bounds the listing, never the summary counts."""
+    ids = [parse_user_id(u) for u in user_ids] if user_ids else None
+    params = {"user_ids": ids, "limit": limit}
+
+    with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
+        cursor.execute(query("preservation_report"), params)
+        rows = cursor.fetchall()
+        cursor.execute(query("preservation_summary"), params)
+        examined, without_profile, unknown = cursor.fetchone()
+    return PreservationReport(
+        profiles_examined=examined,
+        profiles_with_data=rows[0][3] if rows else 0,
+        # Django's cursor returns jsonb as text (its JSONField decodes it); so do we.
+        profiles=[PreservedProfile(u, e, json.loads(p)) for u, e, p, _ in rows],
+        users_without_profile=list(without_profile),
+        unknown_user_ids=list(unknown),
+    )

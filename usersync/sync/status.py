@@ -1,0 +1,145 @@
+"""How far auth.users and user_profiles are in step: the counts an operator, the admin,
+the health URLs and /metrics all read, taken in one read-only snapshot."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from usersync.conf import conf
+from usersync.db.connection import atomic, connection
+from usersync.db.sql import query
+from usersync.errors import database_errors
+
+
+def isoformat(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class LastSync:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    created: int
+    filled: int
+    reset: int
+    batches: int
+    triggered_by: str
+    error: str
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 3)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.update(
+            started_at=isoformat(self.started_at),
+            finished_at=isoformat(self.finished_at),
+            duration_seconds=self.duration_seconds,
+        )
+        return data
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The spec's metrics (total_auth_users, total_profiles, missing_profiles,
+    sync_percentage) and what an operator needs beside them."""
+
+    total_auth_users: int
+    total_profiles: int
+    missing_profiles: int
+    orphan_profiles: int
+    soft_deleted_users: int
+    anonymous_users: int
+    trigger_installed: bool
+    trigger_enabled: bool
+    trigger_failures: int
+    last_sync: LastSync | None
+
+    @property
+    def eligible_users(self) -> int:
+        """Users who should have a profile: everyone not soft-deleted."""
+        return self.total_auth_users - self.soft_deleted_users
+
+    @property
+    def sync_percentage(self) -> float:
+        if self.eligible_users == 0:
+            return 100.0
+        synced = self.eligible_users - self.missing_profiles
+        return round(100.0 * synced / self.eligible_users, 2)
+
+    @property
+    def in_sync(self) -> bool:
+        return self.missing_profiles == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "total_auth_users": self.total_auth_users,
+            "total_profiles": self.total_profiles,
+            "missing_profiles": self.missing_profiles,
+            "sync_percentage": self.sync_percentage,
+            "eligible_users": self.eligible_users,
+            "orphan_profiles": self.orphan_profiles,
+            "soft_deleted_users": self.soft_deleted_users,
+            "anonymous_users": self.anonymous_users,
+            "trigger_installed": self.trigger_installed,
+            "trigger_enabled": self.trigger_enabled,
+            "trigger_failures": self.trigger_failures,
+            "last_sync": self.last_sync.as_dict() if self.last_sync else None,
+        }
+
+
+def _fetchone(sql: str, params: dict | None = None) -> tuple:
+    with connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def last_sync() -> LastSync | None:
+    with connection().cursor() as cursor:
+        cursor.execute(query("last_sync_run"))
+        row = cursor.fetchone()
+    return LastSync(*row) if row else None
+
+
+@contextlib.contextmanager
+def read_only_snapshot() -> Iterator[None]:
+    """One read-only snapshot, so that several counts agree with each other (inside a
+    caller's transaction, that transaction's snapshot rules)."""
+    outer = connection().in_atomic_block
+    with atomic(), connection().cursor() as cursor:
+        if not outer:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # A locked or overloaded database answers with an error in time, never a hang.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [f"{conf.STATEMENT_TIMEOUT}s"],
+            )
+        yield
+
+
+def status() -> SyncStatus:
+    with database_errors(), read_only_snapshot():
+        counts = _fetchone(query("status_counts"))
+        installed, enabled, failures = _fetchone(query("trigger_state"))
+        return SyncStatus(
+            *counts,
+            trigger_installed=installed,
+            trigger_enabled=enabled,
+            trigger_failures=failures,
+            last_sync=last_sync(),
+        )
+
+
+def estimated_auth_users() -> int | None:
+    """A cheap estimate for progress bars and quick health checks (catalog statistics)."""
+    with database_errors():
+        row = _fetchone(query("estimated_auth_users"))
+    return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
