@@ -7,9 +7,9 @@ from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.urls import reverse
 
+from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, ChatErrorLog, StaffLink, UserActivityLog
 from usersync.staff import actions as staff_actions
-from usersync.staff.audit import Actor
 
 pytestmark = pytest.mark.django_db
 

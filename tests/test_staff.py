@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.db import as_api_role, connect
 from usersync.db.lockdown import django_table_names
+from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, StaffLink
-from usersync.staff.audit import Actor
 from usersync.staff.identity import actor_for, linked_auth_user_id, remove_link, set_link
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.db import connection
 
 from tests.db import connect
 from usersync.errors import BadInput
+from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, SyncRun, UserProfile
 from usersync.staff import actions as staff_actions
 from usersync.staff.actions import (
@@ -22,7 +23,6 @@ from usersync.staff.actions import (
     NothingToChange,
     OwnProfile,
 )
-from usersync.staff.audit import Actor
 from usersync.sync.profiles import UnknownUser
 
 pytestmark = pytest.mark.django_db

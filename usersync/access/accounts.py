@@ -15,8 +15,8 @@ from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
 from usersync.errors import database_errors
+from usersync.logs import audit
 from usersync.logs import records as logs
-from usersync.staff import audit
 from usersync.sync.profiles import ProfileExists, allowed_roles, create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"

@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse
 
 from usersync.access import accounts, tokens
 from usersync.access.accounts import AppUser
-from usersync.api.http import HttpError, json_errors, unauthorized
+from usersync.http import HttpError, json_errors, unauthorized
 
 View = Callable[..., HttpResponse]
 

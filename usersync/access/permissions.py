@@ -22,9 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from usersync.access import tokens
 from usersync.access.accounts import AppUser
 from usersync.access.decorators import authenticate
-from usersync.api.http import HttpError, json_errors, unauthorized
 from usersync.conf import conf
-from usersync.staff import audit
+from usersync.http import HttpError, json_errors, unauthorized
+from usersync.logs import audit
 
 View = Callable[..., HttpResponse]
 

@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from usersync.access.decorators import supabase_user_required
 from usersync.access.permissions import admin_required, api_actor
 from usersync.api import directory
-from usersync.api.http import (
+from usersync.conf import conf
+from usersync.db.connection import atomic
+from usersync.http import (
     HttpError,
     field_bool,
     field_str,
@@ -28,8 +30,6 @@ from usersync.api.http import (
     read_json,
     refuse_unknown_fields,
 )
-from usersync.conf import conf
-from usersync.db.connection import atomic
 from usersync.logs import records as logs
 from usersync.staff import actions as staff_actions
 from usersync.sync import profiles

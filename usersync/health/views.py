@@ -7,9 +7,9 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from usersync.access.permissions import monitoring_required
-from usersync.api.http import json_methods
 from usersync.health import checks as health
 from usersync.health import metrics
+from usersync.http import json_methods
 
 
 def _render(report: health.Report, detailed: bool = False) -> JsonResponse:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
 from usersync.errors import BadInput, database_errors
-from usersync.staff import audit
+from usersync.logs import audit
 
 LOG_TABLES = ("user_activity_log", "chat_error_log")
 AUDIT_TABLE = "admin_audit_log"

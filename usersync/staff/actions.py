@@ -19,8 +19,8 @@ from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.errors import BadInput, InvalidField, database_errors
+from usersync.logs import audit
 from usersync.models import AuthUser, UserProfile
-from usersync.staff import audit
 from usersync.sync.profiles import UnknownUser, check_role, parse_user_id
 
 # deactivation_reason is VARCHAR(255) (the spec's DDL).

@@ -10,8 +10,8 @@ import uuid
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from usersync.db.connection import atomic
+from usersync.logs.audit import Actor, record
 from usersync.models import AuthUser, StaffLink
-from usersync.staff.audit import Actor, record
 
 
 def linked_auth_user_id(user: AbstractBaseUser) -> uuid.UUID | None:

@@ -12,7 +12,7 @@ from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
 from usersync.errors import BadInput, database_errors
-from usersync.staff import audit
+from usersync.logs import audit
 from usersync.sync import read_only_snapshot
 
 INACTIVE_AT_CREATION = "created inactive"

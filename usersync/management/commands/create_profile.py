@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from usersync.logs import audit
 from usersync.management.base import UsersyncCommand
-from usersync.staff import audit
 from usersync.sync.profiles import create_profile
 
 

@@ -4,11 +4,10 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from usersync.logs import retention
+from usersync.logs import audit, retention
 from usersync.management import arguments as cli
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import number
-from usersync.staff import audit
 
 
 class Command(UsersyncCommand):
