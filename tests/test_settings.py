@@ -67,3 +67,14 @@ def test_production_settings__pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["django.request", "django.db.backends", "usersync"])
+def test_logging__prints_each_record_once(name):
+    result = run_manage(
+        "shell",
+        "-c",
+        f"import logging; logging.getLogger({name!r}).error('marker-for-the-test')",
+        database_url="",
+    )
+    assert result.stderr.count("marker-for-the-test") == 1, result.stderr

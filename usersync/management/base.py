@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from usersync.errors import UsersyncError
 from usersync.management.arguments import one_line
+
+# 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe.
+EXIT_BROKEN_PIPE = 141
 
 
 class UsersyncCommand(BaseCommand):
@@ -35,13 +40,31 @@ class UsersyncCommand(BaseCommand):
     def add_verbose_argument(self, parser: CommandParser) -> None:
         parser.add_argument("--verbose", action="store_true", help="more detail (the same as -v 2)")
 
+    _wrote_json = False
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        try:
+            super().run_from_argv(argv)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`sync_status | head -1`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
+
     def execute(self, *args: Any, **options: Any) -> Any:
         if options.get("verbose"):
             options["verbosity"] = max(options.get("verbosity", 1), 2)
         try:
-            return super().execute(*args, **options)
-        except UsersyncError as error:
-            raise CommandError(one_line(str(error)), returncode=error.exit_code) from error
+            try:
+                return super().execute(*args, **options)
+            except UsersyncError as error:
+                raise CommandError(one_line(str(error)), returncode=error.exit_code) from error
+        except CommandError as error:
+            if options.get("json") and not self._wrote_json:
+                # --json promises one JSON document on stdout, failures included.
+                self.write_json({"error": {"message": str(error), "exit_code": error.returncode}})
+            raise
 
     def write_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, indent=2, default=str))
+        self._wrote_json = True

@@ -4,18 +4,21 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from usersync.conf import conf
 from usersync.logs import audit
 from usersync.management.base import UsersyncCommand
 from usersync.sync.profiles import create_profile
 
 
 class Command(UsersyncCommand):
-    help = "Create the profile of one auth user (the spec's `user_sync_cli.py create-profile`)."
+    help = "Create the profile of one auth user who has none."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("user_id", help="the auth user's id (a UUID)")
         parser.add_argument(
-            "--role", default="user", help="one of USERSYNC_ALLOWED_ROLES (default: user)"
+            "--role",
+            default=None,
+            help=f"one of {', '.join(conf.ALLOWED_ROLES)} (default: {conf.DEFAULT_ROLE})",
         )
         parser.add_argument("--inactive", action="store_true", help="create it deactivated")
         self.add_json_argument(parser)
@@ -23,7 +26,7 @@ class Command(UsersyncCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         profile = create_profile(
             options["user_id"],
-            role=options["role"],
+            role=options["role"] or conf.DEFAULT_ROLE,
             active=not options["inactive"],
             actor=audit.Actor("command:create_profile"),
         )

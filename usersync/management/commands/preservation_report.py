@@ -12,7 +12,7 @@ from usersync.sync.profiles import preservation_report
 class Command(UsersyncCommand):
     help = (
         "Which profiles hold data other than the defaults, i.e. what sync_users --no-preserve "
-        "would overwrite (the spec's `user_sync_cli.py preservation-report`)."
+        "would overwrite."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,9 +10,7 @@ from usersync.management.render import render_status
 
 
 class Command(UsersyncCommand):
-    help = (
-        "How far auth.users and user_profiles are in step (the spec's `user_sync_cli.py status`)."
-    )
+    help = "How far auth.users and user_profiles are in step: counts, trigger, last sync."
 
     def add_arguments(self, parser: CommandParser) -> None:
         self.add_verbose_argument(parser)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync import sync
+from usersync.conf import conf
 from usersync.management.arguments import batch_size
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import (
@@ -19,7 +20,7 @@ from usersync.sync.profiles import preservation_report
 
 class Command(UsersyncCommand):
     help = (
-        "Create the missing profile of every auth user (the spec's `user_sync_cli.py sync`). "
+        "Create the missing profile of every auth user, in short batches. "
         "Existing profile data is preserved unless --no-preserve."
     )
 
@@ -42,7 +43,7 @@ class Command(UsersyncCommand):
             type=batch_size,
             default=None,
             metavar="N",
-            help="auth users per batch transaction (default: USERSYNC_SYNC_BATCH_SIZE)",
+            help=f"auth users per batch transaction (default: {conf.SYNC_BATCH_SIZE:,})",
         )
         parser.add_argument(
             "--wait", action="store_true", help="if another sync is running, wait for it"

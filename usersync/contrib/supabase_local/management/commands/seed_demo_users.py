@@ -40,7 +40,7 @@ class Command(UsersyncCommand):
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Created {result.users} demo users; "
-                    f"{result.without_profiles} of them have no profile."
+                    f"Created {result.users:,} demo users; "
+                    f"{result.without_profiles:,} of them have no profile."
                 )
             )
