@@ -3,6 +3,7 @@ database."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -71,3 +72,13 @@ def start_sync(database_url: str, batch_size: int, lease_seconds: int = 2) -> su
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def failure_stdout_is_quiet_or_one_json_error(result: subprocess.CompletedProcess, args) -> bool:
+    """A failed command prints nothing on stdout, or with --json exactly one JSON error
+    document whose message is the stderr line's."""
+    if "--json" not in args:
+        return result.stdout == ""
+    error = json.loads(result.stdout)["error"]
+    stderr_line = result.stderr.strip().splitlines()[-1]
+    return error["exit_code"] == result.returncode and stderr_line.endswith(error["message"])

@@ -15,7 +15,12 @@ import termios
 import pytest
 from django.db import connection
 
-from tests.helpers import ROOT, database_url_for_tests, manage
+from tests.helpers import (
+    ROOT,
+    database_url_for_tests,
+    failure_stdout_is_quiet_or_one_json_error,
+    manage,
+)
 from usersync.models import UserProfile
 
 CLOSED_PORT_URL = "postgres://postgres:s3cret-password@127.0.0.1:1/usersync"
@@ -35,10 +40,17 @@ COMMANDS = [
 def test_unreachable_database__exits_2_with_one_line_and_no_password(args):
     result = manage(*args, database_url=CLOSED_PORT_URL)
     assert result.returncode == 2
-    assert result.stdout == ""
+    assert failure_stdout_is_quiet_or_one_json_error(result, args)
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("CommandError: cannot connect to the database at 127.0.0.1:1/usersync:")
     assert "s3cret-password" not in result.stderr
+
+
+def test_bad_argument_from_the_command_line__with_json_is_also_a_json_error():
+    args = ["sync_users", "--json", "--batch-size", "-1"]
+    result = manage(*args, database_url=CLOSED_PORT_URL)
+    assert result.returncode == 2
+    assert failure_stdout_is_quiet_or_one_json_error(result, args)
 
 
 def test_bad_argument_from_the_command_line__is_one_line_exit_2():

@@ -26,6 +26,8 @@ class UsersyncCommand(BaseCommand):
         def one_line_error(message: str) -> None:
             message = one_line(message)
             if parser.called_from_command_line:
+                if "--json" in sys.argv[2:]:
+                    self.write_json({"error": {"message": message, "exit_code": 2}})
                 parser.exit(2, f"{parser.prog}: error: {message}\n")
             raise CommandError(f"Error: {message}", returncode=2)
 
