@@ -15,7 +15,8 @@ class Command(UsersyncCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("user_id", help="the auth user's id (a UUID)")
         parser.add_argument(
-            "--role", default="user", help="one of USERSYNC_ALLOWED_ROLES (default: user)"
+            "--role",
+            help="one of USERSYNC_ALLOWED_ROLES (default: USERSYNC_DEFAULT_ROLE)",
         )
         parser.add_argument("--inactive", action="store_true", help="create it deactivated")
         self.add_json_argument(parser)
