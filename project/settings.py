@@ -8,7 +8,7 @@ from pathlib import Path
 import environ
 
 from project.config import refuse_supabase_api_only, require_secret_key
-from usersync.conf import DEFAULTS as USERSYNC_DEFAULTS
+from usersync.conf import DEFAULTS as usersync_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,7 +143,7 @@ X_FRAME_OPTIONS = "DENY"
 # Supabase's JWT settings also under their dashboard names (SUPABASE_JWT_SECRET, ...).
 # Unset ones keep usersync's defaults.
 _PARSERS = {bool: env.bool, int: env.int, float: env.float, list: env.list, str: env.str}
-for _name, _default in USERSYNC_DEFAULTS.items():
+for _name, _default in usersync_defaults.items():
     _variables = [f"USERSYNC_{_name}"]
     if _name.startswith(("JWT", "JWKS")):
         _variables.append(f"SUPABASE_{_name}")

@@ -67,6 +67,8 @@ def start_sync(database_url: str, batch_size: int, lease_seconds: int = 2) -> su
             "ENABLE_DEVELOPMENT_MODE": "true",
             "DATABASE_URL": database_url,
             "USERSYNC_LEASE_SECONDS": str(lease_seconds),
+            # Shorter than the lease, as the system checks require (usersync.W002).
+            "USERSYNC_STATEMENT_TIMEOUT": str(max(1, lease_seconds - 1)),
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

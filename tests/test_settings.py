@@ -64,6 +64,7 @@ def test_production_settings__pass_check_deploy_without_warnings():
         SECRET_KEY=REAL_SECRET_KEY,
         ALLOWED_HOSTS="usersync.example.com",
         DATABASE_URL="postgres://x@127.0.0.1:1/x",
+        SUPABASE_JWKS_URL="https://project.supabase.co/auth/v1/.well-known/jwks.json",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
@@ -78,3 +79,29 @@ def test_logging__prints_each_record_once(name):
         database_url="",
     )
     assert result.stderr.count("marker-for-the-test") == 1, result.stderr
+
+
+def test_production_settings_without_token_keys__check_deploy_warns_usersync_w001():
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=REAL_SECRET_KEY,
+        ALLOWED_HOSTS="usersync.example.com",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(usersync.W001) None of USERSYNC_JWT_SECRET" in result.stderr
+
+
+def test_bad_usersync_setting_from_the_environment__check_fails_with_its_id():
+    result = manage(
+        "check",
+        ENABLE_DEVELOPMENT_MODE="true",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+        USERSYNC_ALLOWED_ROLES="admin,user",
+        USERSYNC_DEFAULT_ROLE="admin",
+    )
+    assert result.returncode == 1
+    assert "(usersync.E005) USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both 'admin'" in (
+        result.stderr
+    )

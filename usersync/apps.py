@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -7,10 +9,17 @@ class UsersyncConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.checks import Tags, register
         from django.db.models.signals import post_migrate, pre_migrate
 
+        from usersync import checks
+        from usersync.access import checks as token_checks
         from usersync.db.lockdown import lock_down_django_tables
         from usersync.db.operations import guard_planned_rollback
 
         pre_migrate.connect(guard_planned_rollback, sender=self)
         post_migrate.connect(lock_down_django_tables, sender=self)
+        # Settings only: none of them touches the database (no "database" tag).
+        for check in checks.CHECKS:
+            register(check, checks.TAG)
+        register(token_checks.check_keys_configured, checks.TAG, Tags.security, deploy=True)

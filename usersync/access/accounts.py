@@ -17,7 +17,7 @@ from usersync.db.sql import query
 from usersync.errors import database_errors
 from usersync.logs import audit
 from usersync.logs import records as logs
-from usersync.sync.profiles import ProfileExists, allowed_roles, create_profile
+from usersync.sync.profiles import ProfileExists, create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"
 
@@ -72,7 +72,7 @@ def ensure_profile(user: AppUser) -> AppUser:
     try:
         create_profile(
             user.user_id,
-            role=allowed_roles()[0],
+            role=conf.DEFAULT_ROLE,
             actor=audit.Actor(ON_DEMAND_ACTOR, auth_user_id=user.user_id),
         )
     except ProfileExists:

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from usersync import sync
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
+from usersync.conf import conf
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
 from usersync.staff import actions as staff_actions
@@ -24,7 +25,7 @@ from usersync.sync.profiles import allowed_roles, create_profile
 
 
 class CreateProfileForm(forms.Form):
-    role = forms.ChoiceField(initial="user")
+    role = forms.ChoiceField()
     active = forms.BooleanField(
         required=False, initial=True, help_text="Untick to create it inactive."
     )
@@ -32,6 +33,7 @@ class CreateProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, role) for role in allowed_roles()]
+        self.fields["role"].initial = conf.DEFAULT_ROLE
 
 
 @admin.register(UserWithoutProfile)

@@ -85,14 +85,15 @@ def _describe_existing(user_id: uuid.UUID, role: str, is_active: bool | None) ->
 
 def create_profile(
     user_id: str | uuid.UUID,
-    role: str = "user",
+    role: str | None = None,
     active: bool = True,
     actor: audit.Actor | None = None,
 ) -> CreatedProfile:
-    """Create the profile of one auth user, audited. Raises BadInput for a malformed
-    id, an unknown or soft-deleted user, an unknown role, or an existing profile."""
+    """Create the profile of one auth user (role: USERSYNC_DEFAULT_ROLE unless given),
+    audited. Raises BadInput for a malformed id, an unknown or soft-deleted user, an
+    unknown role, or an existing profile."""
     user_id = parse_user_id(user_id)
-    check_role(role)
+    role = check_role(conf.DEFAULT_ROLE if role is None else role)
     actor = actor or audit.Actor("usersync")
     with database_errors(), atomic(), connection().cursor() as cursor:
         cursor.execute(query("user_lookup"), {"user_id": user_id})

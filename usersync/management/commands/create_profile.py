@@ -26,7 +26,7 @@ class Command(UsersyncCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         profile = create_profile(
             options["user_id"],
-            role=conf.DEFAULT_ROLE if options["role"] is None else options["role"],
+            role=options["role"],
             active=not options["inactive"],
             actor=audit.Actor("command:create_profile"),
         )

@@ -1,0 +1,222 @@
+"""usersync's system checks: each id for a bad value of its setting, nothing for good ones.
+No test here touches the database (pytest-django would refuse): the checks read settings."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.checks import CheckMessage, run_checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from jwt.algorithms import ECAlgorithm
+
+from usersync.checks import TAG
+from usersync.conf import DEFAULTS, PREFIX
+
+JWKS = json.dumps(
+    {
+        "keys": [
+            ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key(), as_dict=True)
+            | {"kid": "ec-1", "alg": "ES256", "use": "sig"}
+        ]
+    }
+)
+
+
+def usersync_messages() -> list[CheckMessage]:
+    return run_checks(tags=[TAG], include_deployment_checks=True)
+
+
+def usersync_ids() -> list[str]:
+    return [message.id for message in usersync_messages()]
+
+
+def configure(settings, values: dict) -> None:
+    for name, value in values.items():
+        setattr(settings, PREFIX + name, value)
+
+
+def test_checks__the_test_settings_pass_every_check():
+    assert usersync_messages() == []
+
+
+def test_checks__the_defaults_pass_all_but_the_missing_token_keys(settings):
+    for name in DEFAULTS:
+        if hasattr(settings, PREFIX + name):
+            delattr(settings, PREFIX + name)
+    assert run_checks(tags=[TAG]) == []
+    assert usersync_ids() == ["usersync.W001"]
+
+
+@pytest.mark.parametrize(
+    ("expected", "values"),
+    [
+        ("usersync.E001", {"ALLOWED_ROLES": []}),
+        ("usersync.E001", {"ALLOWED_ROLES": "user,admin"}),
+        ("usersync.E001", {"ALLOWED_ROLES": ["user", "admin", "r" * 51]}),
+        ("usersync.E001", {"ALLOWED_ROLES": ["user", "admin", " "]}),
+        ("usersync.E001", {"ALLOWED_ROLES": ["user", "admin", None]}),
+        ("usersync.E002", {"ALLOWED_ROLES": ["user", "admin", "user"]}),
+        ("usersync.E003", {"DEFAULT_ROLE": "member"}),
+        ("usersync.E004", {"ADMIN_ROLE": "owner"}),
+        ("usersync.E005", {"DEFAULT_ROLE": "admin"}),
+        (
+            "usersync.E005",
+            {"ALLOWED_ROLES": ["boss"], "DEFAULT_ROLE": "boss", "ADMIN_ROLE": "boss"},
+        ),
+        ("usersync.E006", {"DATABASE": "supabase"}),
+        ("usersync.E006", {"DATABASE": ["default"]}),
+        ("usersync.E008", {"JWKS_URL": "http://project.supabase.co/auth/v1/.well-known/jwks.json"}),
+        ("usersync.E008", {"JWKS_URL": "http://127.0.0.1:54321/auth/v1/.well-known/jwks.json"}),
+        ("usersync.E008", {"JWKS_URL": "project.supabase.co/auth/v1/.well-known/jwks.json"}),
+        ("usersync.E008", {"JWKS_URL": "https://"}),
+        ("usersync.E009", {"JWKS": "{not json"}),
+        ("usersync.E009", {"JWKS": '{"keys": []}'}),
+        ("usersync.E009", {"JWKS": '[{"kty": "EC"}]'}),
+        ("usersync.E009", {"JWKS": '{"keys": [{"kty": "nonsense"}]}'}),
+        ("usersync.E010", {"JWT_AUDIENCE": ""}),
+        ("usersync.E010", {"JWT_AUDIENCE": None}),
+        ("usersync.E011", {"SYNC_BATCH_SIZE": 0}),
+        ("usersync.E011", {"SYNC_BATCH_SIZE": "5000"}),
+        ("usersync.E012", {"STATEMENT_TIMEOUT": 0}),
+        ("usersync.E012", {"STATEMENT_TIMEOUT": 2.5}),
+        ("usersync.E013", {"LEASE_SECONDS": 0}),
+        ("usersync.E013", {"LEASE_SECONDS": True}),
+        ("usersync.E014", {"HEALTH_TIME_LIMIT_SECONDS": 0}),
+        ("usersync.E014", {"HEALTH_TIME_LIMIT_SECONDS": float("nan")}),
+        ("usersync.E014", {"HEALTH_TIME_LIMIT_SECONDS": "5"}),
+        ("usersync.E015", {"STATUS_CACHE_SECONDS": -1}),
+        ("usersync.E016", {"LAST_LOGIN_INTERVAL_SECONDS": -300}),
+        ("usersync.E016", {"LAST_LOGIN_INTERVAL_SECONDS": None}),
+        ("usersync.E017", {"CHAT_ERROR_MAX_BYTES": 0}),
+        ("usersync.E018", {"ALLOW_DATA_LOSS": "false"}),
+        ("usersync.E018", {"DISABLE_BOOTSTRAP": 1}),
+        ("usersync.E018", {"JWT_SECRET": 12345}),
+        ("usersync.E018", {"MONITORING_TOKEN": None}),
+        ("usersync.W001", {"JWT_SECRET": ""}),
+        ("usersync.W002", {"LEASE_SECONDS": 30}),
+        ("usersync.W002", {"LEASE_SECONDS": 10, "STATEMENT_TIMEOUT": 20}),
+        ("usersync.W004", {"MONITORING_TOKEN": "m" * 31}),
+        ("usersync.W005", {"JWKS": JWKS, "JWKS_URL": "https://p.supabase.co/jwks.json"}),
+    ],
+)
+def test_checks__a_bad_value_gives_its_id_alone_in_one_line_with_a_hint(settings, expected, values):
+    configure(settings, values)
+    messages = usersync_messages()
+    assert [m.id for m in messages] == [expected]
+    (message,) = messages
+    assert "\n" not in message.msg
+    assert message.hint.startswith("Set ")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {
+            "ALLOWED_ROLES": ["member", "staff", "owner"],
+            "DEFAULT_ROLE": "member",
+            "ADMIN_ROLE": "owner",
+        },
+        {"ALLOWED_ROLES": ("user", "admin"), "JWT_SECRET": "", "JWKS": JWKS},
+        {"JWT_SECRET": "", "JWKS_URL": "https://p.supabase.co/auth/v1/.well-known/jwks.json"},
+        {"LEASE_SECONDS": 31, "STATUS_CACHE_SECONDS": 0, "LAST_LOGIN_INTERVAL_SECONDS": 0},
+        {"HEALTH_TIME_LIMIT_SECONDS": 1, "MONITORING_TOKEN": ""},
+        {"MONITORING_TOKEN": "m" * 32, "ALLOW_DATA_LOSS": True},
+    ],
+)
+def test_checks__good_values_give_nothing(settings, values):
+    configure(settings, values)
+    assert usersync_messages() == []
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+def test_checks__plain_http_jwks_url_to_this_machine_passes_only_with_debug(settings, host):
+    settings.USERSYNC_JWKS_URL = f"http://{host}:54321/auth/v1/.well-known/jwks.json"
+    settings.DEBUG = True
+    assert usersync_messages() == []
+    settings.DEBUG = False
+    assert usersync_ids() == ["usersync.E008"]
+
+
+def test_checks__plain_http_jwks_url_to_another_host_fails_also_with_debug(settings):
+    settings.DEBUG = True
+    settings.USERSYNC_JWKS_URL = "http://project.supabase.co/auth/v1/.well-known/jwks.json"
+    assert usersync_ids() == ["usersync.E008"]
+
+
+def with_database(settings, engine: str) -> None:
+    settings.DATABASES = {**settings.DATABASES, "supabase": {"ENGINE": engine, "NAME": "x"}}
+    settings.USERSYNC_DATABASE = "supabase"
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+@pytest.mark.parametrize(
+    "engine", ["django.db.backends.sqlite3", "no.such.backend", "django.db.backends.dummy", ""]
+)
+def test_checks__a_database_that_is_not_postgresql_is_e007(settings, engine):
+    with_database(settings, engine)
+    messages = usersync_messages()
+    assert [m.id for m in messages] == ["usersync.E007"]
+    assert "'supabase' named by USERSYNC_DATABASE" in messages[0].msg
+    assert "\n" not in messages[0].msg
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+@pytest.mark.parametrize("engine", ["django.db.backends.postgresql", "project.embedded_backend"])
+def test_checks__postgresql_and_backends_built_on_it_pass(settings, engine):
+    with_database(settings, engine)
+    assert usersync_messages() == []
+
+
+def test_checks__a_missing_alias_names_the_aliases_there_are(settings):
+    settings.USERSYNC_DATABASE = "supabase"
+    (message,) = usersync_messages()
+    assert message.msg == "USERSYNC_DATABASE 'supabase' is not an alias in DATABASES ('default')."
+
+
+def test_checks__a_misspelt_setting_is_w003_with_the_name_it_resembles(settings):
+    settings.USERSYNC_LEASE_SECOND = 10
+    settings.USERSYNC_NO_SUCH_THING = True
+    messages = usersync_messages()
+    assert [(m.id, m.msg, m.hint) for m in messages] == [
+        (
+            "usersync.W003",
+            "USERSYNC_LEASE_SECOND is not a usersync setting: it changes nothing.",
+            "Did you mean USERSYNC_LEASE_SECONDS?",
+        ),
+        (
+            "usersync.W003",
+            "USERSYNC_NO_SUCH_THING is not a usersync setting: it changes nothing.",
+            "Remove it; usersync's settings are listed in usersync.conf.",
+        ),
+    ]
+
+
+def test_checks__roles_are_not_checked_against_a_malformed_role_list(settings):
+    # A string is not a list of roles, although "user" in "user,admin" would be true.
+    settings.USERSYNC_ALLOWED_ROLES = "user,admin"
+    settings.USERSYNC_DEFAULT_ROLE = "nobody"
+    assert usersync_ids() == ["usersync.E001"]
+
+
+def test_check_command__fails_with_the_id_and_message_of_a_bad_setting(settings):
+    settings.USERSYNC_DEFAULT_ROLE = "admin"
+    with pytest.raises(SystemCheckError) as raised:
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+    assert (
+        "(usersync.E005) USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both 'admin': "
+        "every profile made by default would be an admin." in str(raised.value)
+    )
+
+
+def test_check_command__deploy_warns_when_no_token_can_be_verified(settings):
+    settings.USERSYNC_JWT_SECRET = ""
+    stderr = StringIO()
+    call_command("check", "--deploy", "--tag", TAG, stdout=StringIO(), stderr=stderr)
+    assert "(usersync.W001) None of USERSYNC_JWT_SECRET" in stderr.getvalue()
+    plain = StringIO()
+    call_command("check", "--tag", TAG, stdout=plain, stderr=plain)
+    assert "usersync.W001" not in plain.getvalue()

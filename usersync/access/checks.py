@@ -1,0 +1,117 @@
+"""System checks of the token and monitoring settings; their ids are described in
+usersync.checks, which registers these with the others."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from usersync.conf import conf
+
+MONITORING_TOKEN_MIN_LENGTH = 32
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _jwks_url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host in LOCAL_HOSTS:
+        return None if settings.DEBUG else "is plain http, allowed only with DEBUG on"
+    return "is not an https URL"
+
+
+def _jwks_problem(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        return f"is not valid JSON ({getattr(error, 'msg', error)})"
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list) or not data["keys"]:
+        return 'has no non-empty "keys" list'
+    try:
+        jwt.PyJWKSet.from_dict(data)
+    except jwt.PyJWKSetError:
+        return 'has no usable key (each needs "kty" and the fields of its key type)'
+    return None
+
+
+def check_tokens(**kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    url, jwks, audience = conf.JWKS_URL, conf.JWKS, conf.JWT_AUDIENCE
+    problem = _jwks_url_problem(url) if url and isinstance(url, str) else None
+    if problem:
+        messages.append(
+            Error(
+                f"USERSYNC_JWKS_URL {shown(url)} {problem}.",
+                hint="Set USERSYNC_JWKS_URL to https://PROJECT.supabase.co/auth/v1/.well-known"
+                "/jwks.json (plain http only to localhost, with DEBUG on).",
+                id="usersync.E008",
+            )
+        )
+    problem = _jwks_problem(jwks) if jwks and isinstance(jwks, str) else None
+    if problem:
+        messages.append(
+            Error(
+                f"USERSYNC_JWKS {problem}.",
+                hint='Set USERSYNC_JWKS to the project\'s JWKS JSON ({"keys": [...]}), or '
+                "leave it empty and set USERSYNC_JWKS_URL.",
+                id="usersync.E009",
+            )
+        )
+    if not isinstance(audience, str) or not audience.strip():
+        messages.append(
+            Error(
+                f"USERSYNC_JWT_AUDIENCE must be a non-empty string, not {shown(audience)}.",
+                hint='Set USERSYNC_JWT_AUDIENCE to the tokens\' "aud" (Supabase: authenticated).',
+                id="usersync.E010",
+            )
+        )
+    if jwks and url:
+        messages.append(
+            Warning(
+                "USERSYNC_JWKS and USERSYNC_JWKS_URL are both set: the inline JWKS is used "
+                "and the URL never fetched.",
+                hint="Set only one of USERSYNC_JWKS and USERSYNC_JWKS_URL.",
+                id="usersync.W005",
+            )
+        )
+    token = conf.MONITORING_TOKEN
+    if isinstance(token, str) and 0 < len(token) < MONITORING_TOKEN_MIN_LENGTH:
+        messages.append(
+            Warning(
+                f"USERSYNC_MONITORING_TOKEN has {len(token)} characters: short enough to guess.",
+                hint=f"Set USERSYNC_MONITORING_TOKEN to {MONITORING_TOKEN_MIN_LENGTH}+ random "
+                'characters (python -c "import secrets; print(secrets.token_urlsafe(32))").',
+                id="usersync.W004",
+            )
+        )
+    return messages
+
+
+def check_keys_configured(**kwargs: Any) -> list[CheckMessage]:
+    """A deployment check: without a key no token is ever accepted."""
+    if conf.JWT_SECRET or conf.JWKS or conf.JWKS_URL:
+        return []
+    return [
+        Warning(
+            "None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and USERSYNC_JWKS_URL is set: the API "
+            "and the application's views cannot verify any token and answer 503.",
+            hint="Set USERSYNC_JWKS_URL to https://PROJECT.supabase.co/auth/v1/.well-known/"
+            "jwks.json, or USERSYNC_JWT_SECRET to the project's legacy JWT secret.",
+            id="usersync.W001",
+        )
+    ]
