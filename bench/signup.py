@@ -107,9 +107,13 @@ class SignUpProbe:
 
 
 def _bulk(auth: psycopg.Connection, count: int, batch: str) -> float:
+    from usersync.contrib.supabase_local.demo_data import name_pools
     from usersync.db.sql import query
 
+    first_names, last_names = name_pools()
     params = {
+        "first_names": first_names,
+        "last_names": last_names,
         "count": count,
         "seed": 0.25,
         # Every user tagged 'legacy-<batch>', so that exactly these can be removed.

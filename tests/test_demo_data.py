@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -35,3 +36,17 @@ def test_seed__refuses_a_database_whose_auth_schema_is_not_the_standin():
         call_command("seed_demo_users", "5")
     assert error.value.returncode == 2
     assert AuthUser.objects.count() == 0
+
+
+def test_seed__names_people_readably_and_keeps_emails_unique_across_runs():
+    for _ in range(2):
+        call_command("seed_demo_users", "300", stdout=StringIO())
+    with_email = AuthUser.objects.exclude(email=None)
+    emails = list(with_email.values_list("email", flat=True))
+    assert len(emails) == len(set(emails)) > 300
+    pattern = re.compile(r"^[a-z]{2,20}\.[a-z]{2,20}\.\d+@example\.(com|org|net)$")
+    assert all(pattern.match(email) for email in emails)
+    names = {user.raw_user_meta_data["full_name"] for user in with_email}
+    assert len(names) > 100
+    first, last = next(iter(names)).split(" ")
+    assert first.istitle() and last.istitle()

@@ -1,5 +1,5 @@
 -- Back to the starting state of a backfill: the demo's legacy users (tagged 'legacy'
--- by usersync.demo_data.seed) have no profile again.
+-- by usersync.contrib.supabase_local.demo_data.seed) have no profile again.
 DELETE FROM public.user_profiles p
  USING auth.users u
  WHERE u.id = p.user_id

@@ -3,7 +3,9 @@
 -- provider mix is what a real project sees: mostly email, then OAuth, SAML SSO, phone
 -- and anonymous sign-ins. Parameters: count, seed (-1..1), deleted_fraction (0..1),
 -- kind ('signup', or 'legacy' for users from before the trigger, whom the caller
--- inserts with triggers off).
+-- inserts with triggers off), first_names and last_names (text[]): people's names,
+-- combined at random; the e-mail adds a number from auth.usersync_demo_numbers, so
+-- it stays unique at any scale.
 WITH params AS (
     -- Demo phone numbers follow the highest one already there: unique at any scale
     -- (random 7-digit ones collide from about ten thousand phone users on). Same
@@ -15,6 +17,11 @@ WITH params AS (
 ), drawn AS (
     SELECT gen_random_uuid() AS id,
            params.last_phone + n AS phone_number,
+           nextval('auth.usersync_demo_numbers') AS person_number,
+           (%(first_names)s::text[])[1 + floor(random() * cardinality(%(first_names)s::text[]))::int]
+               AS first_name,
+           (%(last_names)s::text[])[1 + floor(random() * cardinality(%(last_names)s::text[]))::int]
+               AS last_name,
            random() AS pick,
            random() AS deleted_draw,
            random() AS signed_in_draw,
@@ -42,7 +49,8 @@ WITH params AS (
            'authenticated',
            'authenticated',
            CASE WHEN u.provider IN ('phone', 'anonymous') THEN NULL
-                ELSE 'demo-' || u.id || '@example.com' END,
+                ELSE lower(u.first_name || '.' || u.last_name || '.' || u.person_number)
+                     || '@example.' || (ARRAY['com', 'org', 'net'])[1 + u.person_number %% 3] END,
            CASE WHEN u.provider = 'phone'
                 THEN '1555' || lpad(u.phone_number::text, 10, '0') END,
            CASE WHEN u.provider = 'email' THEN '$2a$10$demo.demo.demo.demo.demo.demo.demo.demo.demo.' END,
@@ -52,7 +60,10 @@ WITH params AS (
            CASE WHEN u.provider = 'anonymous' THEN '{}'::jsonb
                 ELSE jsonb_build_object('provider', u.provider,
                                         'providers', jsonb_build_array(u.provider)) END,
-           jsonb_build_object('usersync_demo', %(kind)s::text),
+           CASE WHEN u.provider = 'anonymous'
+                THEN jsonb_build_object('usersync_demo', %(kind)s::text)
+                ELSE jsonb_build_object('usersync_demo', %(kind)s::text,
+                                        'full_name', u.first_name || ' ' || u.last_name) END,
            u.created_at,
            u.created_at,
            u.provider LIKE 'sso:%%',

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
 from usersync.errors import BadInput
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
+NAMES_PER_POOL = 400
+# Without Faker (it comes with the test tools, not with usersync): a few names suffice.
+FALLBACK_FIRST_NAMES = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis"]
+FALLBACK_LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson"]
+PLAIN_NAME = re.compile(r"^[A-Za-z]{2,20}$")
 
 
 class NotTheStandIn(BadInput):
@@ -34,6 +41,24 @@ def is_standin() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+@cache
+def name_pools() -> tuple[list[str], list[str]]:
+    """First and last names for demo people: plain ASCII ones, so that they also make
+    readable e-mail addresses."""
+    try:
+        from faker import Faker
+    except ImportError:
+        return FALLBACK_FIRST_NAMES, FALLBACK_LAST_NAMES
+    fake = Faker("en_US")
+    fake.seed_instance(2026)
+
+    def pool(make) -> list[str]:
+        names = {make() for _ in range(NAMES_PER_POOL * 3)}
+        return sorted(name for name in names if PLAIN_NAME.match(name))[:NAMES_PER_POOL]
+
+    return pool(fake.first_name), pool(fake.last_name)
+
+
 def seed(
     count: int,
     without_profiles: float = 0.0,
@@ -50,7 +75,9 @@ def seed(
         )
     seed_value = random.random() if seed_value is None else seed_value
     legacy = round(count * without_profiles)
+    first_names, last_names = name_pools()
     with atomic(), connection().cursor() as cursor:
+        cursor.execute(query("seed_demo_numbers"))
         for kind, how_many in (("legacy", legacy), ("signup", count - legacy)):
             if how_many == 0:
                 continue
@@ -66,6 +93,8 @@ def seed(
                     "seed": seed_value * 2 - 1,
                     "deleted_fraction": deleted,
                     "kind": kind,
+                    "first_names": first_names,
+                    "last_names": last_names,
                 },
             )
             cursor.execute("RESET ROLE")
