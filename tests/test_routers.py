@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import router
 from django.test import override_settings
 
+from usersync.db.connection import migrate_command
 from usersync.db.lockdown import django_table_names
 from usersync.models import AuthUser, StaffLink, UserProfile
 from usersync.routers import UsersyncRouter, routing_problem
@@ -108,3 +109,12 @@ def test_routing_problem__names_the_missing_router():
 @ROUTED
 def test_routing_problem__none_with_the_router():
     assert routing_problem() is None
+
+
+def test_migrate_command__is_plain_for_the_default_database():
+    assert migrate_command("usersync") == "python manage.py migrate usersync"
+
+
+@override_settings(USERSYNC_DATABASE="supabase")
+def test_migrate_command__names_usersyncs_database():
+    assert migrate_command() == "python manage.py migrate --database supabase"

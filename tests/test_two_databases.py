@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 
 import psycopg
 import pytest
@@ -98,6 +99,7 @@ def two_databases(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     try:
         setup.run_ok("migrate")
+        setup.unmigrated_status = setup.run("sync_status")
         setup.run_ok("migrate", "--database", "supabase")
         setup.run_ok("seed_demo_users", "20", "--without-profiles", "50%")
         yield setup
@@ -111,6 +113,8 @@ class TwoDatabases:
         self.database_url = database_url
         self.postgres = postgres
         self.sqlite_file = sqlite_file
+        # `sync_status` after `migrate` but before `migrate --database supabase`.
+        self.unmigrated_status: subprocess.CompletedProcess | None = None
 
     def run(self, *args: str):
         return manage(
@@ -149,6 +153,12 @@ def test_migrate__puts_djangos_tables_in_default_and_usersyncs_in_supabase(two_d
     assert in_sqlite >= DJANGOS_TABLES
     assert not USERSYNCS_TABLES & in_sqlite
     assert two_databases.postgres_value("SELECT to_regclass('auth.users') IS NOT NULL")
+
+
+def test_commands__before_usersyncs_migrate_name_its_database(two_databases):
+    result = two_databases.unmigrated_status
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("run: python manage.py migrate --database supabase")
 
 
 def test_migrate__locks_down_the_tables_beside_usersyncs_in_supabase(two_databases):
