@@ -3,6 +3,8 @@
 -- default privileges every new table in public is granted to anon and authenticated.
 -- Run after every `migrate` (Django may add tables later) for the tables named in
 -- the transaction-local setting usersync.django_tables (comma-separated).
+-- Only a Supabase database (one with auth.users) is served by the REST API; in any
+-- other (e.g. the host's own database beside a Supabase one) this does nothing.
 -- The owner (and Supabase's postgres, which has BYPASSRLS) is not restricted.
 -- There is no reverse: reopening these tables to the API is never wanted.
 
@@ -12,6 +14,9 @@ DECLARE
     sequence_name text;
     api_roles text;
 BEGIN
+    IF to_regclass('auth.users') IS NULL THEN
+        RETURN;
+    END IF;
     SELECT string_agg(quote_ident(rolname), ', ')
       INTO api_roles
       FROM pg_roles WHERE rolname IN ('anon', 'authenticated');

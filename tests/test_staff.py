@@ -71,6 +71,12 @@ def test_set_link__overrides_the_email_match_and_is_audited(staff_user, auth_use
     )
 
 
+def test_deleting_a_staff_account__removes_its_link(staff_user, auth_user_factory):
+    set_link(staff_user, auth_user_factory().pk, Actor("admin:root"))
+    staff_user.delete()
+    assert not StaffLink.objects.exists()
+
+
 def test_staff_links_table__is_locked_down_like_djangos_own(staff_user, auth_user_factory):
     set_link(staff_user, auth_user_factory().pk, Actor("admin:root"))
     assert "usersync_staff_links" in django_table_names()

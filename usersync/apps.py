@@ -9,16 +9,20 @@ class UsersyncConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.core.checks import Tags, register
-        from django.db.models.signals import post_migrate, pre_migrate
+        from django.db.models.signals import post_delete, post_migrate, pre_migrate
 
         from usersync import checks
         from usersync.access import checks as token_checks
         from usersync.db.lockdown import lock_down_django_tables
         from usersync.db.operations import guard_planned_rollback
+        from usersync.staff.identity import forget_deleted_user
 
+        # Each receives the database being migrated as `using`.
         pre_migrate.connect(guard_planned_rollback, sender=self)
         post_migrate.connect(lock_down_django_tables, sender=self)
+        post_delete.connect(forget_deleted_user, sender=settings.AUTH_USER_MODEL)
         # Settings only: none of them touches the database (no "database" tag).
         for check in checks.CHECKS:
             register(check, checks.TAG)

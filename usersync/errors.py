@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import psycopg
 from django.db import DatabaseError
 
-from usersync.db.connection import connection
+from usersync.db.connection import connection, migrate_command
 
 
 class UsersyncError(Exception):
@@ -105,7 +105,7 @@ def explain(error: DatabaseError) -> UsersyncError:
     if isinstance(cause, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
         return NotMigrated(
             f"the database at {database_address()} lacks usersync's objects "
-            f"({_first_line(cause)}); run: python manage.py migrate"
+            f"({_first_line(cause)}); run: {migrate_command()}"
         )
     if isinstance(cause, psycopg.errors.LockNotAvailable):
         return DatabaseUnavailable(

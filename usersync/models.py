@@ -223,8 +223,13 @@ class StaffLink(models.Model):
     """A Django staff account's Supabase auth user, set by a superuser where the e-mail
     match does not find it (SSO accounts, different addresses). See usersync.staff.identity."""
 
+    # Django's users may live in another database than this table (see usersync.routers):
+    # the database cascades where they share one, usersync.staff.identity elsewhere.
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usersync_link"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="usersync_link",
     )
     auth_user = models.OneToOneField(
         AuthUser,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import router
 from django.http import HttpRequest
 
 from usersync.models import StaffLink
@@ -13,7 +14,6 @@ from usersync.staff.identity import actor_for, remove_link, set_link
 @admin.register(StaffLink)
 class StaffLinkAdmin(admin.ModelAdmin):
     list_display = ("user", "auth_user", "created_at")
-    list_select_related = ("user", "auth_user")
     raw_id_fields = ("auth_user",)
     fields = ("user", "auth_user")
     actions = None
@@ -29,6 +29,11 @@ class StaffLinkAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+    def get_list_select_related(self, request: HttpRequest):
+        # No join with Django's users where they live in another database.
+        same_database = router.db_for_read(get_user_model()) == router.db_for_read(StaffLink)
+        return ("user", "auth_user") if same_database else ("auth_user",)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return ("user",) if obj else ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from usersync.conf import conf
@@ -19,3 +19,13 @@ def connection() -> BaseDatabaseWrapper:
 def atomic(**kwargs) -> transaction.Atomic:
     """transaction.atomic on usersync's database."""
     return transaction.atomic(using=conf.DATABASE, **kwargs)
+
+
+def migrate_command(app_label: str = "") -> str:
+    """The command that migrates usersync's database (`--database` when not default)."""
+    words = ["python manage.py migrate"]
+    if conf.DATABASE != DEFAULT_DB_ALIAS:
+        words.append(f"--database {conf.DATABASE}")
+    if app_label:
+        words.append(app_label)
+    return " ".join(words)

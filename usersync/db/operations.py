@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.db import connections, router
 from django.db.migrations.operations import RunSQL
 
 from usersync.conf import conf
@@ -33,7 +34,13 @@ class RunSQLFile(RunSQL):
     def describe(self) -> str:
         return f"Run migrations_sql/{self.name}.sql"
 
+    def runs_on(self, using: str, app_label: str) -> bool:
+        """Whether the database routers let this operation run on the database `using`."""
+        return router.allow_migrate(using, app_label, **self.hints)
+
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if not self.runs_on(schema_editor.connection.alias, app_label):
+            return
         if self.guard_tables and not conf.ALLOW_DATA_LOSS:
             refuse_to_drop_rows(schema_editor.connection, self.guard_tables)
         super().database_backwards(app_label, schema_editor, from_state, to_state)
@@ -41,9 +48,8 @@ class RunSQLFile(RunSQL):
 
 def guard_planned_rollback(plan=None, using: str = "default", **kwargs) -> None:
     """pre_migrate: refuse a plan that unapplies a guarded migration before any step runs,
-    so a refused rollback leaves nothing half-undone."""
-    from django.db import connections
-
+    so a refused rollback leaves nothing half-undone. Only where the operation runs: on
+    a database that holds none of usersync's tables, unapplying it drops nothing."""
     if conf.ALLOW_DATA_LOSS:
         return
     for migration, backwards in plan or ():
@@ -52,7 +58,7 @@ def guard_planned_rollback(plan=None, using: str = "default", **kwargs) -> None:
         for operation in migration.operations:
             for inner in getattr(operation, "database_operations", [operation]):
                 tables = getattr(inner, "guard_tables", ())
-                if tables:
+                if tables and inner.runs_on(using, migration.app_label):
                     refuse_to_drop_rows(connections[using], tables)
 
 
@@ -90,7 +96,9 @@ class ApplyIfMissing(RunSQLFile):
         return qualname, args, kwargs
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if getattr(conf, self.disabled_by):
+        if getattr(conf, self.disabled_by) or not self.runs_on(
+            schema_editor.connection.alias, app_label
+        ):
             return
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [self.relation])

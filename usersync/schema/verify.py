@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from usersync.db.connection import alias, atomic, connection
+from usersync.db.connection import alias, atomic, connection, migrate_command
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
 
 REPAIR = "python manage.py verify_migration --repair"
-MIGRATE = "python manage.py migrate usersync"
 
 SPEC_TABLES = [
     "public.user_profiles",
@@ -133,7 +132,13 @@ def _check_tables() -> list[Check]:
         extra = sorted(set(columns) - set(USER_PROFILES_COLUMNS))
         detail = "; ".join(wrong + ([f"extra columns: {', '.join(extra)}"] if extra else []))
         checks.append(
-            Check("tables", "user_profiles columns match the spec", not wrong, detail, MIGRATE)
+            Check(
+                "tables",
+                "user_profiles columns match the spec",
+                not wrong,
+                detail,
+                migrate_command("usersync"),
+            )
         )
         keys = [r[0] for r in _rows("verify_constraints", {"table": "public.user_profiles"})]
         missing = [k for k in USER_PROFILES_KEYS if k not in keys]
@@ -143,7 +148,7 @@ def _check_tables() -> list[Check]:
                 "user_profiles keys: unique user_id, cascades from auth.users",
                 not missing,
                 "missing: " + "; ".join(missing) if missing else "",
-                MIGRATE,
+                migrate_command("usersync"),
             )
         )
     return checks
@@ -319,7 +324,7 @@ def end_to_end() -> list[Check]:
                     "deleting the user deletes the profile",
                     cursor.fetchone() is None,
                     "profile left behind",
-                    MIGRATE,
+                    migrate_command("usersync"),
                 )
             )
         transaction.set_rollback(True, using=alias())

@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from usersync.db.connection import atomic
+from usersync.db.connection import alias, atomic
 from usersync.logs.audit import Actor, record
 from usersync.models import AuthUser, StaffLink
 
@@ -68,3 +68,11 @@ def remove_link(link: StaffLink, actor: Actor) -> None:
             details={"django_user": link.user.get_username()},
         )
         link.delete()
+
+
+def forget_deleted_user(sender, instance: AbstractBaseUser, using: str, **kwargs) -> None:
+    """post_delete of the user model: a deleted Django user's link goes too. In the
+    database that holds the links a foreign key does it; from another one (Django's
+    tables beside a Supabase alias, see usersync.routers), this does."""
+    if using != alias():
+        StaffLink.objects.filter(user_id=instance.pk).delete()
