@@ -103,3 +103,16 @@ def test_health_probe__answers_an_unreadable_accept_header_with_json_406(client)
     response = client.get("/health/probe", headers={"Accept": "garbage"})
     assert response.status_code == 406
     assert response.json() == {"error": "the Accept header is not a list of media types"}
+
+
+def test_health_probe__answers_browsers_in_html_with_the_health_check_app(client, db):
+    response = client.get("/health/probe", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "System status" in response.content.decode()
+
+
+def test_health_probe__answers_browsers_in_text_without_the_health_check_app(client, db, settings):
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "health_check"]
+    response = client.get("/health/probe", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == HEALTHY

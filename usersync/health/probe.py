@@ -3,7 +3,8 @@
 
 django-health-check's own view (text, JSON, HTML, OpenMetrics, feeds; 500 when a check
 fails) over health.probe_checks(), with usersync's JSON answer to a method or an Accept
-header it cannot serve.
+header it cannot serve. Its `health_check` command needs "health_check" in
+INSTALLED_APPS; the URL does not.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from health_check.base import HealthCheck
 from health_check.views import HealthCheckView, MediaType
@@ -44,6 +46,13 @@ class HealthProbe(HealthCheckView):
         except ValueError:
             return error_response(406, "the Accept header is not a list of media types")
         return await super().get(request, *args, **kwargs)
+
+    def render_to_response(self, context: dict, **kwargs: Any) -> HttpResponse:
+        # Its HTML template comes with the health_check app, which a host needs only for
+        # the command: without it, browsers get the text answer.
+        if not apps.is_installed("health_check"):
+            return self.render_to_response_text(kwargs.get("status", 200))
+        return super().render_to_response(context, **kwargs)
 
     async def http_method_not_allowed(
         self, request: HttpRequest, *args: Any, **kwargs: Any
