@@ -38,8 +38,8 @@ INSTALLED_APPS = [
     # The local Supabase stand-in (auth schema and roles on a plain PostgreSQL).
     "usersync.contrib.supabase_local",
     "usersync",
-    # django-health-check: its `health_check` command (container probes on usersync's
-    # health/probe URL) and that URL's HTML page.
+    # django-health-check's `health_check` command: container probes on usersync's checks
+    # (`manage.py health_check usersync:health-probe --no-http`).
     "health_check",
 ]
 
