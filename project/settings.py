@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     # The local Supabase stand-in (auth schema and roles on a plain PostgreSQL).
     "usersync.contrib.supabase_local",
     "usersync",
+    # django-health-check's `health_check` command: container probes on usersync's checks
+    # (`manage.py health_check usersync:health-probe --no-http`).
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +133,7 @@ if not DEVELOPMENT_MODE:
 HTTPS = env.bool("HTTPS", default=not DEVELOPMENT_MODE)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # Monitors may poll the health URLs over plain HTTP inside a private network.
-SECURE_REDIRECT_EXEMPT = [r"^health$", r"^dashboard/health-check$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^health/probe$", r"^dashboard/health-check$"]
 if env.bool("BEHIND_HTTPS_PROXY", default=HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS

@@ -4,17 +4,22 @@ not answer in time (a real lock) and one that is unreachable (a real closed port
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
 from tests.db import connect
 from tests.tokens import MONITORING_TOKEN, bearer
 from usersync import sync
 from usersync.health import checks as health
 from usersync.health import views
-from usersync.health.base import HealthCheck, Status, run_checks
+from usersync.health.base import UsersyncCheck
+from usersync.health.report import NotChecked, Status, run_check, run_checks
 from usersync.models import TriggerFailure
 
 MONITOR = bearer(MONITORING_TOKEN)
@@ -310,38 +315,62 @@ def test_staff_health__unreachable_database_is_503_with_the_detail_for_staff(dat
 # The check objects
 
 
-class Exploding(HealthCheck):
+@dataclasses.dataclass
+class Exploding(UsersyncCheck):
     name = "exploding"
 
-    def measure(self):
+    def run(self):
         raise RuntimeError("a bug")
 
 
-def test_health_check__unexpected_error_is_an_unhealthy_result_not_an_exception(db):
-    result = Exploding().run()
-    assert (result.status, result.messages) == (Status.UNHEALTHY, ("the check failed",))
-    assert result.detail == "RuntimeError: a bug"
+def test_run_check__unexpected_error_is_an_unhealthy_result_not_an_exception(db):
+    result = run_check(Exploding())
+    assert Status.of(result.error) is Status.UNHEALTHY
+    assert result.error.message == "the check failed"
+    report = run_checks([Exploding()]).as_dict(detailed=True)
+    assert report["checks"]["exploding"]["detail"] == "RuntimeError: a bug"
 
 
 def test_health_check__restores_the_callers_statement_timeout(db):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = '42s'")
-        assert health.TriggerCheck(time_limit=1).run().status is Status.HEALTHY
+        check = health.TriggerCheck(timeout=datetime.timedelta(seconds=1))
+        assert run_check(check).error is None
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "42s"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_health_check__gives_up_after_its_timeout_with_a_safe_message():
+    check = health.SyncCheck(timeout=datetime.timedelta(seconds=0.3))
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK TABLE public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(ServiceUnavailable) as raised:
+            check.run()
+    assert raised.value.message == "the database did not answer in time"
+    assert "statement timeout" in str(raised.value.__cause__)
+
+
+def test_health_check__unreachable_database_is_unavailable_without_the_address(database_down):
+    with pytest.raises(ServiceUnavailable) as raised:
+        health.DatabaseCheck().run()
+    assert raised.value.message == "the database is unreachable"
+    assert f"127.0.0.1:{database_down}" in str(raised.value.__cause__)
+
+
 def test_run_checks__reports_the_rest_as_not_checked_after_the_database_fails(database_down):
     report = run_checks([health.DatabaseCheck(), health.SyncCheck()])
-    assert [r.status for r in report.results] == [Status.UNHEALTHY, Status.UNHEALTHY]
-    assert report.results[1].skipped
-    assert report.results[1].messages == ("not checked: the database is unavailable",)
+    assert [Status.of(r.error) for r in report.results] == [Status.UNHEALTHY] * 2
+    assert isinstance(report.results[1].error, NotChecked)
+    assert report.results[1].error.message == "not checked: the database is unavailable"
     assert report.http_status == 503
 
 
-def test_sync_check__carries_the_sync_status_it_measured(auth_user_factory):
+def test_sync_check__keeps_the_sync_status_it_measured(auth_user_factory):
     auth_user_factory(with_profile=False)
-    result = health.SyncCheck().run()
-    assert isinstance(result.value, sync.SyncStatus)
-    assert result.value.missing_profiles == 1
-    assert result.status is Status.DEGRADED
+    check = health.SyncCheck()
+    with pytest.raises(ServiceWarning) as raised:
+        check.run()
+    assert isinstance(check.sync_status, sync.SyncStatus)
+    assert check.sync_status.missing_profiles == 1
+    assert raised.value.message == "1 users need profile synchronization"

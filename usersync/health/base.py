@@ -1,21 +1,25 @@
-"""The health check framework (after django-health-check's base.py): a check is a small
-object whose run() never raises and never hangs. Each runs in one read-only transaction
-with `SET LOCAL statement_timeout` (connect_timeout in settings bounds the connection),
-so a slow or dead database is an unhealthy result within seconds. `messages` are safe
-to show anyone (counts at most, no user identities, no hosts); `detail` is for staff.
+"""usersync's checks on django-health-check: each is a `health_check.HealthCheck` whose
+run() reads the database inside `within_limits()` and raises `ServiceWarning`
+(degraded) or `ServiceUnavailable` (unhealthy), or returns (healthy).
+
+`within_limits()` is one read-only transaction with `SET LOCAL statement_timeout` of the
+check's `timeout` (connect_timeout in settings bounds the connection), so a slow or dead
+database is an unhealthy result within seconds; a database error becomes
+ServiceUnavailable with a message safe to show anyone (its kind, never a host, role or
+query), the full one-line error kept as its `__cause__` for staff. What a check
+measured is kept in its `data`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
-import logging
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import dataclasses
+import datetime
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 
 from usersync import sync
 from usersync.conf import conf
@@ -27,37 +31,6 @@ from usersync.errors import (
     UsersyncError,
     database_errors,
 )
-
-logger = logging.getLogger(__name__)
-
-
-class Status(enum.StrEnum):
-    HEALTHY = "healthy"
-    DEGRADED = "degraded"
-    UNHEALTHY = "unhealthy"
-
-    @property
-    def severity(self) -> int:
-        return [Status.HEALTHY, Status.DEGRADED, Status.UNHEALTHY].index(self)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    status: Status
-    messages: tuple[str, ...] = ()
-    data: dict[str, Any] = field(default_factory=dict)
-    detail: str = ""  # the full one-line error, for staff only
-    skipped: bool = False
-    value: Any = None  # the typed object measured (e.g. a SyncStatus), for reuse
-
-    def as_dict(self, detailed: bool = False) -> dict:
-        data: dict[str, Any] = {"status": str(self.status), "messages": list(self.messages)}
-        if detailed and self.detail:
-            data["detail"] = self.detail
-        if self.skipped:
-            data["skipped"] = True
-        return data
 
 
 def safe_message(error: BaseException) -> str:
@@ -90,86 +63,82 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
 
 
-class HealthCheck:
-    """A check: measure() does the work and may raise; run() never does."""
+class _Messages:
+    """All of a check's problems in one exception: `messages` keeps them apart."""
+
+    def __init__(self, messages: Sequence[str]):
+        super().__init__("; ".join(messages))
+        self.messages = tuple(messages)
+
+
+class Warnings(_Messages, ServiceWarning):
+    pass
+
+
+class Unavailable(_Messages, ServiceUnavailable):
+    pass
+
+
+def messages_of(error: HealthCheckException | None) -> tuple[str, ...]:
+    if error is None:
+        return ()
+    return getattr(error, "messages", (str(error.message),))
+
+
+def raise_worst(problems: Sequence[HealthCheckException]) -> None:
+    """Raise a check's problems as one exception: unavailable if any of them is."""
+    if not problems:
+        return
+    messages = [str(problem.message) for problem in problems]
+    if all(isinstance(problem, ServiceWarning) for problem in problems):
+        raise Warnings(messages)
+    raise Unavailable(messages)
+
+
+def default_timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=conf.HEALTH_TIME_LIMIT_SECONDS)
+
+
+@dataclasses.dataclass
+class UsersyncCheck(HealthCheck):
+    """A check of usersync's database; `name` is its key in the health URLs' JSON."""
 
     name: ClassVar[str] = ""
+    timeout: datetime.timedelta = dataclasses.field(
+        default_factory=default_timeout, repr=False, kw_only=True
+    )
+    data: dict[str, Any] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def __init__(self, time_limit: float | None = None):
-        self.time_limit = time_limit or conf.HEALTH_TIME_LIMIT_SECONDS
-
-    def measure(self) -> CheckResult:
-        raise NotImplementedError
-
-    def run(self, seconds: float | None = None) -> CheckResult:
-        limit = min(self.time_limit, seconds) if seconds else self.time_limit
+    @contextlib.contextmanager
+    def within_limits(self) -> Iterator[None]:
         try:
-            with database_errors(), time_limit(limit):
-                return self.measure()
+            with database_errors(), time_limit(self.timeout.total_seconds()):
+                yield
         except UsersyncError as error:
-            return self.failed(safe_message(error), str(error))
-        except Exception as error:  # a health URL answers, whatever went wrong
-            logger.exception("health check %s failed", self.name)
-            return self.failed("the check failed", f"{type(error).__name__}: {error}")
-
-    def failed(self, message: str, detail: str = "") -> CheckResult:
-        return CheckResult(self.name, Status.UNHEALTHY, (message,), detail=detail)
-
-    def skip(self, reason: str) -> CheckResult:
-        return CheckResult(self.name, Status.UNHEALTHY, (f"not checked: {reason}",), skipped=True)
-
-    def result(self, problems: list[tuple[Status, str]], **data: Any) -> CheckResult:
-        value = data.pop("value", None)
-        worst = max((s for s, _ in problems), key=lambda s: s.severity, default=Status.HEALTHY)
-        return CheckResult(self.name, worst, tuple(m for _, m in problems), data, value=value)
+            raise ServiceUnavailable(safe_message(error)) from error
 
 
-@dataclass(frozen=True)
-class Report:
-    results: list[CheckResult]
-    checked_at: str
+@dataclasses.dataclass
+class Critical(HealthCheck):
+    """`check`, failing only when it finds the service unavailable: its warnings pass.
+    For container probes, which act on failure (a restart, no traffic) that would not
+    repair what a warning reports."""
+
+    check: HealthCheck
 
     @property
-    def status(self) -> Status:
-        return max((r.status for r in self.results), key=lambda s: s.severity)
+    def timeout(self) -> datetime.timedelta:
+        return self.check.timeout
 
     @property
-    def http_status(self) -> int:
-        return 503 if self.status is Status.UNHEALTHY else 200
+    def labels(self) -> dict[str, str]:
+        return self.check.labels
 
-    def messages(self, status: Status) -> list[str]:
-        return [m for r in self.results if r.status is status and not r.skipped for m in r.messages]
+    def run(self) -> None:
+        with contextlib.suppress(ServiceWarning):
+            self.check.run()
 
-    def as_dict(self, detailed: bool = False) -> dict:
-        data: dict[str, Any] = {
-            "status": str(self.status),
-            "warnings": self.messages(Status.DEGRADED),
-            "errors": self.messages(Status.UNHEALTHY),
-            "checked_at": self.checked_at,
-        }
-        for result in self.results:
-            data.update(result.data)
-        data["checks"] = {
-            r.name: r.as_dict(detailed) if detailed else str(r.status) for r in self.results
-        }
-        return data
-
-
-def run_checks(checks: list[HealthCheck], budget: float | None = None) -> Report:
-    """Run checks in order within one time budget; after a failed `database` check (or
-    once the budget is spent) the rest are reported as not checked, not attempted."""
-    deadline = time.monotonic() + (budget or conf.HEALTH_TIME_LIMIT_SECONDS)
-    results: list[CheckResult] = []
-    reason = None
-    for check in checks:
-        remaining = deadline - time.monotonic()
-        if reason is None and remaining <= 0.01:
-            reason = "the time limit was reached"
-        if reason is not None:
-            results.append(check.skip(reason))
-            continue
-        result = check.run(remaining)
-        results.append(result)
-        if check.name == "database" and result.status is Status.UNHEALTHY:
-            reason = "the database is unavailable"
-    return Report(results, timezone.now().isoformat())
+    def __repr__(self) -> str:
+        return repr(self.check)

@@ -1,26 +1,26 @@
 """The health checks of usersync and the three reports the health URLs render.
 
 GET /health (public_report), GET /admin/users/health-check (staff_report) and
-GET /dashboard/health-check (dashboard_report) only render these; sync_status and
-/metrics reuse SyncCheck. The framework (time limits, results) is health_base.
+GET /dashboard/health-check (dashboard_report) only render these; /metrics reuses
+SyncCheck, and container probes (probe_checks) the dashboard's checks. The checks are
+django-health-check HealthChecks (usersync.health.base); report.py runs them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.cache import cache
 from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
 from usersync.db.sql import query
-from usersync.health.base import (
-    CheckResult,
-    HealthCheck,
-    Report,
-    Status,
-    run_checks,
-)
+from usersync.health.base import Critical, UsersyncCheck, raise_worst
+from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
 
 STATUS_CACHE_KEY = "usersync:health:status"
@@ -32,56 +32,50 @@ def missing_profiles_warning(missing: int) -> str:
     return f"{missing} users need profile synchronization"
 
 
-class DatabaseCheck(HealthCheck):
+@dataclasses.dataclass
+class DatabaseCheck(UsersyncCheck):
     name = "database"
 
-    def measure(self) -> CheckResult:
-        with connection().cursor() as cursor:
+    def run(self) -> None:
+        with self.within_limits(), connection().cursor() as cursor:
             cursor.execute("SELECT 1")
-        return self.result([])
 
 
-def trigger_problems(installed: bool, enabled: bool, failures: int, severity: Status) -> list:
+def trigger_problems(installed: bool, enabled: bool, failures: int) -> list[ServiceWarning]:
     problems = []
     if not installed or not enabled:
         state = "missing" if not installed else "disabled"
         problems.append(
-            (
-                severity,
+            ServiceWarning(
                 f"the profile trigger on_auth_user_created is {state}: new sign-ups get no "
-                f"profile (repair: {REPAIR_TRIGGER})",
+                f"profile (repair: {REPAIR_TRIGGER})"
             )
         )
     if failures:
         problems.append(
-            (
-                Status.DEGRADED,
-                f"{failures} profile creations failed in the trigger; run sync_users to "
-                f"repair them",
+            ServiceWarning(
+                f"{failures} profile creations failed in the trigger; run sync_users to repair them"
             )
         )
     return problems
 
 
-class TriggerCheck(HealthCheck):
+@dataclasses.dataclass
+class TriggerCheck(UsersyncCheck):
     """Catalog look-up: is on_auth_user_created installed and enabled; failures recorded."""
 
     name = "trigger"
 
-    def __init__(self, off_is: Status = Status.UNHEALTHY, time_limit: float | None = None):
-        super().__init__(time_limit)
-        self.off_is = off_is
-
-    def measure(self) -> CheckResult:
-        with connection().cursor() as cursor:
+    def run(self) -> None:
+        with self.within_limits(), connection().cursor() as cursor:
             cursor.execute(query("trigger_state"))
             installed, enabled, failures = cursor.fetchone()
-        return self.result(
-            trigger_problems(installed, enabled, failures, self.off_is),
-            trigger_installed=installed,
-            trigger_enabled=enabled,
-            trigger_failures=failures,
-        )
+        self.data = {
+            "trigger_installed": installed,
+            "trigger_enabled": enabled,
+            "trigger_failures": failures,
+        }
+        raise_worst(trigger_problems(installed, enabled, failures))
 
 
 def cached_status(max_age: int) -> sync.SyncStatus:
@@ -95,106 +89,110 @@ def cached_status(max_age: int) -> sync.SyncStatus:
     return status
 
 
-class ProfilesCheck(HealthCheck):
+@dataclasses.dataclass
+class ProfilesCheck(UsersyncCheck):
     """The public view of the sync state: how many users lack a profile."""
 
     name = "profiles"
+    cache_seconds: int = 0
 
-    def __init__(self, cache_seconds: int = 0, time_limit: float | None = None):
-        super().__init__(time_limit)
-        self.cache_seconds = cache_seconds
-
-    def measure(self) -> CheckResult:
-        status = cached_status(self.cache_seconds)
-        problems = []
+    def run(self) -> None:
+        with self.within_limits():
+            status = cached_status(self.cache_seconds)
+        self.data = {
+            "missing_profiles": status.missing_profiles,
+            "sync_percentage": status.sync_percentage,
+        }
         if status.missing_profiles:
-            problems.append((Status.DEGRADED, missing_profiles_warning(status.missing_profiles)))
-        return self.result(
-            problems,
-            missing_profiles=status.missing_profiles,
-            sync_percentage=status.sync_percentage,
-        )
+            raise ServiceWarning(missing_profiles_warning(status.missing_profiles))
 
 
-class SyncCheck(HealthCheck):
-    """The full sync state for staff, /metrics and sync_status (value: the SyncStatus)."""
+@dataclasses.dataclass
+class SyncCheck(UsersyncCheck):
+    """The full sync state for staff and /metrics (`sync_status`: the SyncStatus read)."""
 
     name = "sync"
+    cache_seconds: int = 0
+    sync_status: sync.SyncStatus | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
 
-    def __init__(self, cache_seconds: int = 0, time_limit: float | None = None):
-        super().__init__(time_limit)
-        self.cache_seconds = cache_seconds
-
-    def measure(self) -> CheckResult:
-        status = cached_status(self.cache_seconds)
-        problems: list[tuple[Status, str]] = []
+    def run(self) -> None:
+        with self.within_limits():
+            status = self.sync_status = cached_status(self.cache_seconds)
+        problems: list[HealthCheckException] = []
         if status.missing_profiles:
-            problems.append((Status.DEGRADED, missing_profiles_warning(status.missing_profiles)))
+            problems.append(ServiceWarning(missing_profiles_warning(status.missing_profiles)))
         if status.trigger_failures:
-            problems += trigger_problems(True, True, status.trigger_failures, Status.DEGRADED)
+            problems += trigger_problems(True, True, status.trigger_failures)
         last = status.last_sync
         if last is not None and last.status != "succeeded":
             problems.append(
-                (Status.DEGRADED, f"the last sync (run {last.id}) {last.status}: {last.error}")
+                ServiceWarning(f"the last sync (run {last.id}) {last.status}: {last.error}")
             )
-        data = status.as_dict()
-        data.update(
+        self.data = status.as_dict()
+        self.data.update(
             last_sync_at=last.started_at.isoformat() if last else None,
             last_sync_status=last.status if last else None,
             last_sync_age_seconds=(
                 round((timezone.now() - last.started_at).total_seconds()) if last else None
             ),
         )
-        return self.result(problems, value=status, **data)
+        raise_worst(problems)
 
 
-class SchemaCheck(HealthCheck):
+@dataclasses.dataclass
+class SchemaCheck(UsersyncCheck):
     """Tables, triggers, function security settings, RLS (usersync.schema.verify.verify())."""
 
     name = "schema"
 
-    def measure(self) -> CheckResult:
-        verification = schema.verify()
+    def run(self) -> None:
+        with self.within_limits():
+            verification = schema.verify()
         problems = [
-            (
-                Status.UNHEALTHY if check.group in {"tables", "triggers"} else Status.DEGRADED,
-                f"{check.name}: {check.detail or 'failed'} (repair: {check.repair})",
+            (ServiceUnavailable if check.group in {"tables", "triggers"} else ServiceWarning)(
+                f"{check.name}: {check.detail or 'failed'} (repair: {check.repair})"
             )
             for check in verification.failures
         ]
-        groups = verification.as_dict()["groups"]
-        return self.result(problems, schema_ok=verification.ok, schema_groups=groups)
+        self.data = {
+            "schema_ok": verification.ok,
+            "schema_groups": verification.as_dict()["groups"],
+        }
+        raise_worst(problems)
 
 
-class DashboardCheck(HealthCheck):
+@dataclasses.dataclass
+class DashboardCheck(UsersyncCheck):
     """Constant time at any size: catalog estimates, the trigger, the last sync."""
 
     name = "dashboard"
 
-    def measure(self) -> CheckResult:
-        with connection().cursor() as cursor:
-            cursor.execute(query("dashboard_state"))
-            installed, enabled, failures, users, profiles = cursor.fetchone()
-        last = sync.last_sync()
+    def run(self) -> None:
+        with self.within_limits():
+            with connection().cursor() as cursor:
+                cursor.execute(query("dashboard_state"))
+                installed, enabled, failures, users, profiles = cursor.fetchone()
+            last = sync.last_sync()
         estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
-        return self.result(
-            trigger_problems(installed, enabled, failures, Status.DEGRADED),
-            trigger_installed=installed,
-            trigger_enabled=enabled,
-            trigger_failures=failures,
-            estimated_auth_users=users if users >= 0 else None,
-            estimated_profiles=profiles if profiles >= 0 else None,
-            estimated_missing_profiles=estimated_missing,
-            last_sync_at=last.started_at.isoformat() if last else None,
-            last_sync_status=last.status if last else None,
-        )
+        self.data = {
+            "trigger_installed": installed,
+            "trigger_enabled": enabled,
+            "trigger_failures": failures,
+            "estimated_auth_users": users if users >= 0 else None,
+            "estimated_profiles": profiles if profiles >= 0 else None,
+            "estimated_missing_profiles": estimated_missing,
+            "last_sync_at": last.started_at.isoformat() if last else None,
+            "last_sync_status": last.status if last else None,
+        }
+        raise_worst(trigger_problems(installed, enabled, failures))
 
 
 def public_report() -> Report:
     """GET /health: connectivity, the trigger, and how many users lack a profile."""
-    cache_seconds = conf.STATUS_CACHE_SECONDS
     return run_checks(
-        [DatabaseCheck(), TriggerCheck(off_is=Status.DEGRADED), ProfilesCheck(cache_seconds)]
+        [DatabaseCheck(), TriggerCheck(), ProfilesCheck(cache_seconds=conf.STATUS_CACHE_SECONDS)]
     )
 
 
@@ -206,3 +204,9 @@ def staff_report() -> Report:
 def dashboard_report() -> Report:
     """GET /dashboard/health-check: cheap enough to poll every few seconds."""
     return run_checks([DatabaseCheck(), DashboardCheck()])
+
+
+def probe_checks() -> list[HealthCheck]:
+    """Container probes: the dashboard's checks, failing exactly when
+    GET /dashboard/health-check answers 503 (its warnings pass)."""
+    return [Critical(DatabaseCheck()), Critical(DashboardCheck())]

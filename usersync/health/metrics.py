@@ -11,7 +11,8 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from usersync.conf import conf
-from usersync.health.checks import Status, SyncCheck
+from usersync.health.checks import SyncCheck
+from usersync.health.report import run_check
 from usersync.sync import SyncStatus
 
 PREFIX = "usersync"
@@ -78,9 +79,10 @@ def _status_gauges(registry: CollectorRegistry, status: SyncStatus) -> None:
 
 def render() -> bytes:
     registry = CollectorRegistry()
-    result = SyncCheck(cache_seconds=conf.STATUS_CACHE_SECONDS).run()
-    up = result.status is not Status.UNHEALTHY and result.value is not None
+    check = SyncCheck(cache_seconds=conf.STATUS_CACHE_SECONDS)
+    run_check(check)  # its sync_status stays None when the database could not be read
+    up = check.sync_status is not None
     _gauge(registry, "database_up", "1 if usersync could read the database.", float(up))
     if up:
-        _status_gauges(registry, result.value)
+        _status_gauges(registry, check.sync_status)
     return generate_latest(registry)
