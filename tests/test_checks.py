@@ -150,6 +150,7 @@ def test_checks__plain_http_jwks_url_to_another_host_fails_also_with_debug(setti
 def with_database(settings, engine: str) -> None:
     settings.DATABASES = {**settings.DATABASES, "supabase": {"ENGINE": engine, "NAME": "x"}}
     settings.USERSYNC_DATABASE = "supabase"
+    settings.DATABASE_ROUTERS = ["usersync.routers.UsersyncRouter"]
 
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
@@ -220,3 +221,21 @@ def test_check_command__deploy_warns_when_no_token_can_be_verified(settings):
     plain = StringIO()
     call_command("check", "--tag", TAG, stdout=plain, stderr=plain)
     assert "usersync.W001" not in plain.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_checks__a_second_database_without_the_router_gives_e019(settings):
+    settings.DATABASES = {**settings.DATABASES, "supabase": dict(settings.DATABASES["default"])}
+    settings.USERSYNC_DATABASE = "supabase"
+    settings.DATABASE_ROUTERS = []
+    (message,) = usersync_messages()
+    assert message.id == "usersync.E019"
+    assert "add 'usersync.routers.UsersyncRouter' to DATABASE_ROUTERS" in message.msg
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_checks__a_second_database_with_the_router_passes(settings):
+    settings.DATABASES = {**settings.DATABASES, "supabase": dict(settings.DATABASES["default"])}
+    settings.USERSYNC_DATABASE = "supabase"
+    settings.DATABASE_ROUTERS = ["usersync.routers.UsersyncRouter"]
+    assert usersync_messages() == []

@@ -30,6 +30,8 @@ E017  USERSYNC_CHAT_ERROR_MAX_BYTES is not a whole number of at least 1.
 E018  A flag (USERSYNC_ALLOW_DATA_LOSS, USERSYNC_DISABLE_BOOTSTRAP) is not True or False,
       or a text setting (USERSYNC_JWT_SECRET, _JWKS_URL, _JWKS, _JWT_ISSUER,
       _MONITORING_TOKEN) is not a string. A string "false" would count as set.
+E019  usersync's models would not reach USERSYNC_DATABASE: a database other than "default"
+      needs usersync.routers.UsersyncRouter in DATABASE_ROUTERS.
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -153,13 +155,29 @@ def check_database(**kwargs: Any) -> list[CheckMessage]:
         ]
     problem = _engine_problem(databases[alias].get("ENGINE"))
     if problem is None:
-        return []
+        return _routing(alias)
     return [
         Error(
             f"The database {alias!r} named by USERSYNC_DATABASE {problem}.",
             hint=f"Set DATABASES[{alias!r}]['ENGINE'] to 'django.db.backends.postgresql' "
             f"(or a backend built on it), or USERSYNC_DATABASE to the Supabase database.",
             id="usersync.E007",
+        )
+    ]
+
+
+def _routing(alias: str) -> list[CheckMessage]:
+    from usersync.routers import routing_problem
+
+    problem = routing_problem()
+    if problem is None:
+        return []
+    return [
+        Error(
+            problem + ".",
+            hint=f"DATABASE_ROUTERS = ['usersync.routers.UsersyncRouter'] sends usersync's "
+            f"models and migrations to {alias!r}.",
+            id="usersync.E019",
         )
     ]
 

@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from health_check.base import HealthCheck
 from health_check.views import HealthCheckView, MediaType
 
-from usersync.api.http import error_response
 from usersync.db.connection import connection
 from usersync.health import checks as health
+from usersync.http import error_response
 
 
 class HealthProbe(HealthCheckView):
