@@ -14,10 +14,10 @@ from django.utils import timezone
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
-from usersync.errors import database_errors
+from usersync.errors import ProfileExists, database_errors
 from usersync.logs import records as logs
 from usersync.staff import audit
-from usersync.sync.profiles import ProfileExists, allowed_roles, create_profile
+from usersync.sync.profiles import allowed_roles, create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"
 

@@ -30,6 +30,7 @@ from usersync.api.http import (
 )
 from usersync.conf import conf
 from usersync.db.connection import atomic
+from usersync.errors import NothingToChange
 from usersync.logs import records as logs
 from usersync.staff import actions as staff_actions
 from usersync.sync import profiles
@@ -116,7 +117,7 @@ def user(request: HttpRequest, user_id: str) -> HttpResponse:
     with atomic():  # both changes or neither
         for action, arguments in wanted:
             # PATCH is idempotent: asking for the state the user is in changes nothing.
-            with contextlib.suppress(staff_actions.NothingToChange):
+            with contextlib.suppress(NothingToChange):
                 changes.append(action(*arguments))
     return JsonResponse({"user": _detail(uid), "changes": [c.as_dict() for c in changes]})
 

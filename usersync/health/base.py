@@ -21,9 +21,10 @@ from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
 from usersync.errors import (
+    DatabasePermissionDenied,
+    DatabaseTimeout,
     DatabaseUnavailable,
     NotMigrated,
-    PermissionDenied,
     UsersyncError,
     database_errors,
 )
@@ -62,13 +63,13 @@ class CheckResult:
 
 def safe_message(error: BaseException) -> str:
     """What anyone may read about a failure: its kind, never a host, role or query."""
+    if isinstance(error, DatabaseTimeout):
+        return "the database did not answer in time"
     if isinstance(error, DatabaseUnavailable):
-        if "in time" in str(error):
-            return "the database did not answer in time"
         return "the database is unreachable"
     if isinstance(error, NotMigrated):
         return "usersync's tables are not installed"
-    if isinstance(error, PermissionDenied):
+    if isinstance(error, DatabasePermissionDenied):
         return "the database refused access to usersync's tables"
     return "the check failed"
 

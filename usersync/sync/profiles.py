@@ -11,19 +11,11 @@ from datetime import datetime
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
-from usersync.errors import BadInput, database_errors
+from usersync.errors import BadInput, ProfileExists, UnknownUser, database_errors
 from usersync.staff import audit
 from usersync.sync import read_only_snapshot
 
 INACTIVE_AT_CREATION = "created inactive"
-
-
-class ProfileExists(BadInput):
-    pass
-
-
-class UnknownUser(BadInput):
-    pass
 
 
 def allowed_roles() -> list[str]:

@@ -7,13 +7,9 @@ from dataclasses import dataclass
 
 from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
-from usersync.errors import BadInput
+from usersync.errors import NotTheStandIn
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
-
-
-class NotTheStandIn(BadInput):
-    """Demo data goes only into the local stand-in, never into a real Supabase project."""
 
 
 @dataclass(frozen=True)
