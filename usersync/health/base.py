@@ -20,6 +20,7 @@ from django.utils import timezone
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_value
 from usersync.errors import (
     DatabasePermissionDenied,
     DatabaseTimeout,
@@ -83,7 +84,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             yield
             return
         cursor.execute("SELECT current_setting('statement_timeout')")
-        previous = cursor.fetchone()[0]
+        previous = fetch_value(cursor)
         millis = f"{max(1, int(seconds * 1000))}ms"
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [millis])
         yield

@@ -13,6 +13,7 @@ from django.utils import timezone
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_one
 from usersync.db.sql import query
 from usersync.health.base import (
     CheckResult,
@@ -75,12 +76,15 @@ class TriggerCheck(HealthCheck):
     def measure(self) -> CheckResult:
         with connection().cursor() as cursor:
             cursor.execute(query("trigger_state"))
-            installed, enabled, failures = cursor.fetchone()
+            state = fetch_one(cursor)
         return self.result(
-            trigger_problems(installed, enabled, failures, self.off_is),
-            trigger_installed=installed,
-            trigger_enabled=enabled,
-            trigger_failures=failures,
+            trigger_problems(
+                state["trigger_installed"],
+                state["trigger_enabled"],
+                state["trigger_failures"],
+                self.off_is,
+            ),
+            **state,
         )
 
 
@@ -174,14 +178,20 @@ class DashboardCheck(HealthCheck):
     def measure(self) -> CheckResult:
         with connection().cursor() as cursor:
             cursor.execute(query("dashboard_state"))
-            installed, enabled, failures, users, profiles = cursor.fetchone()
+            state = fetch_one(cursor)
         last = sync.last_sync()
+        users, profiles = state["estimated_auth_users"], state["estimated_profiles"]
         estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
         return self.result(
-            trigger_problems(installed, enabled, failures, Status.DEGRADED),
-            trigger_installed=installed,
-            trigger_enabled=enabled,
-            trigger_failures=failures,
+            trigger_problems(
+                state["trigger_installed"],
+                state["trigger_enabled"],
+                state["trigger_failures"],
+                Status.DEGRADED,
+            ),
+            trigger_installed=state["trigger_installed"],
+            trigger_enabled=state["trigger_enabled"],
+            trigger_failures=state["trigger_failures"],
             estimated_auth_users=users if users >= 0 else None,
             estimated_profiles=profiles if profiles >= 0 else None,
             estimated_missing_profiles=estimated_missing,

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_value
 from usersync.db.sql import query
 from usersync.errors import NotTheStandIn
 
@@ -27,7 +28,7 @@ def is_standin() -> bool:
             "SELECT obj_description(to_regnamespace('auth'), 'pg_namespace') = %s",
             [STANDIN_MARKER],
         )
-        return bool(cursor.fetchone()[0])
+        return bool(fetch_value(cursor))
 
 
 def seed(
