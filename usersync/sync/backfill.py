@@ -73,7 +73,7 @@ class BatchResult:
     created: int
     filled: int
     reset: int
-    last_id: uuid.UUID
+    last_id: uuid.UUID | None  # None only when the batch found no user
 
 
 @dataclass
