@@ -12,18 +12,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from tests.db import connect
-from usersync.errors import BadInput
-from usersync.logs.audit import Actor
-from usersync.models import AdminAuditLog, SyncRun, UserProfile
-from usersync.staff import actions as staff_actions
-from usersync.staff.actions import (
-    ACTIVE_ADMINS_LOCK,
+from usersync.errors import (
+    BadInput,
     LastActiveAdmin,
     NoProfile,
     NothingToChange,
     OwnProfile,
+    UnknownUser,
 )
-from usersync.sync.profiles import UnknownUser
+from usersync.logs.audit import Actor
+from usersync.models import AdminAuditLog, SyncRun, UserProfile
+from usersync.staff import actions as staff_actions
+from usersync.staff.actions import ACTIVE_ADMINS_LOCK
 
 pytestmark = pytest.mark.django_db
 

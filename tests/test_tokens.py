@@ -19,7 +19,7 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from tests.db import closed_port
 from tests.tokens import make_token
 from usersync.access import tokens
-from usersync.access.tokens import InvalidToken, VerificationUnavailable
+from usersync.errors import InvalidToken, VerificationUnavailable
 
 USER = uuid.UUID("7f1c2a52-7a4b-4c1e-9a51-2f6f3f1d9b10")
 

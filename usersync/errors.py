@@ -1,4 +1,5 @@
-"""The errors usersync reports to people: one line each, and the exit code it means.
+"""Every error usersync reports to people: one line each, and the exit code it means.
+Also how a database error becomes one of them, by SQLSTATE and exception type.
 
 Exit codes: 1, a check found a problem (or another sync is running); 2, bad input, or
 the database is unreachable or forbids what was asked.
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 
 import psycopg
 from django.db import DatabaseError
+from psycopg import errors as pg
 
 from usersync.db.connection import connection, migrate_command
 
@@ -31,16 +33,60 @@ class InvalidField(BadInput):
         self.field = field
 
 
+class UnknownUser(BadInput):
+    """No auth user has this id (HTTP 404)."""
+
+
+class ProfileExists(BadInput):
+    """The user has a profile already; nothing was changed (HTTP 409)."""
+
+
+class NoProfile(BadInput):
+    """A staff action on a user who has no profile (HTTP 409)."""
+
+
+class NothingToChange(BadInput):
+    """A staff action that would leave the profile as it is."""
+
+
+class LastActiveAdmin(BadInput):
+    """The change would leave no active admin (HTTP 409)."""
+
+
+class OwnProfile(BadInput):
+    """Staff may not demote or deactivate themselves (HTTP 409)."""
+
+
+class NotTheStandIn(BadInput):
+    """Demo data goes only into the local stand-in, never into a real Supabase project."""
+
+
 class DatabaseUnavailable(UsersyncError):
-    pass
+    """The database cannot be reached, or did not do what was asked in time."""
 
 
-class PermissionDenied(UsersyncError):
-    pass
+class CannotConnect(DatabaseUnavailable):
+    """A connection could not be made (refused, timed out, unknown role or database)."""
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """An established connection broke: a terminated backend, a restart, a crash."""
+
+
+class DatabaseTimeout(DatabaseUnavailable):
+    """A statement was cancelled by statement_timeout (or by an operator)."""
+
+
+class LockTimeout(DatabaseUnavailable):
+    """A lock was not granted within lock_timeout."""
+
+
+class DatabasePermissionDenied(UsersyncError):
+    """The connecting role lacks a privilege (SQLSTATE 42501)."""
 
 
 class NotMigrated(UsersyncError):
-    pass
+    """usersync's tables or schema do not exist (run migrate)."""
 
 
 class SyncAlreadyRunning(UsersyncError):
@@ -49,6 +95,19 @@ class SyncAlreadyRunning(UsersyncError):
 
 class LeaseLost(UsersyncError):
     exit_code = 1
+
+
+class InvalidToken(Exception):
+    """The token cannot be accepted (HTTP 401); the message is a short, safe reason."""
+
+
+class VerificationUnavailable(Exception):
+    """Tokens cannot be verified now: not configured, or the JWKS cannot be fetched (503)."""
+
+
+class RowShapeError(Exception):
+    """A query's columns do not match the fields of the type its rows are read into:
+    a programming error, never the caller's."""
 
 
 def database_address() -> str:
@@ -63,23 +122,34 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-LOST_CONNECTION_SIGNS = (
-    "server closed the connection",
-    "connection is lost",
-    "connection already closed",
-    "terminating connection",
-)
+# SQLSTATEs of a server that ends an established session: admin_shutdown (also
+# pg_terminate_backend), crash_shutdown, idle_session_timeout,
+# idle_in_transaction_session_timeout. Class 08 is connection_exception.
+SESSION_ENDED = {"57P01", "57P02", "57P05", "25P03"}
 
 
-def _lost_connection(error: BaseException) -> bool:
-    """An established connection that broke (server crash or restart), as opposed to a
-    connection that could not be made."""
-    if isinstance(error, psycopg.errors.AdminShutdown | psycopg.errors.CrashShutdown):
+def connection_attempt_failed(error: BaseException) -> bool:
+    """A connection that could not be made: psycopg attaches the failed PGconn to the
+    error of a connection attempt only, and raises ConnectionTimeout for connect_timeout."""
+    return isinstance(error, pg.ConnectionTimeout) or (
+        isinstance(error, psycopg.OperationalError) and error.pgconn is not None
+    )
+
+
+def connection_lost(error: BaseException) -> bool:
+    """An established connection that broke (terminated, server restart or crash). A
+    broken socket has no SQLSTATE: psycopg raises a bare OperationalError for it."""
+    if not isinstance(error, psycopg.Error) or connection_attempt_failed(error):
+        return False
+    state = error.sqlstate or ""
+    if state in SESSION_ENDED or state.startswith("08"):
         return True
-    text = _first_line(error)
-    # A connection attempt fails as "connection to server at ... failed: <why>".
-    attempt_failed = text.startswith("connection") and " failed:" in text
-    return not attempt_failed and any(sign in text for sign in LOST_CONNECTION_SIGNS)
+    return isinstance(error, psycopg.OperationalError) and not state
+
+
+def _raw_connection_broken() -> bool:
+    raw = connection().connection
+    return raw is not None and bool(getattr(raw, "broken", False))
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -93,42 +163,44 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 def explain(error: DatabaseError) -> UsersyncError:
     """The one-line UsersyncError for a database error (passwords are never part of it)."""
     cause = error.__cause__ if isinstance(error.__cause__, psycopg.Error) else error
-    if isinstance(cause, psycopg.errors.InsufficientPrivilege):
+    if isinstance(cause, pg.InsufficientPrivilege):
         user = connection().settings_dict.get("USER") or "the connecting role"
         detail = _first_line(cause)
         relation = detail.rsplit(" ", 1)[-1] if " for " in detail else "usersync's tables"
-        return PermissionDenied(
+        return DatabasePermissionDenied(
             f"permission denied: role {user} cannot use {relation} ({detail}); connect as "
             f"postgres, or grant it SELECT on auth.users and SELECT, INSERT, UPDATE on "
             f"public.user_profiles"
         )
-    if isinstance(cause, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
+    if isinstance(cause, pg.UndefinedTable | pg.InvalidSchemaName):
         return NotMigrated(
             f"the database at {database_address()} lacks usersync's objects "
             f"({_first_line(cause)}); run: {migrate_command()}"
         )
-    if isinstance(cause, psycopg.errors.LockNotAvailable):
-        return DatabaseUnavailable(
+    if isinstance(cause, pg.LockNotAvailable):
+        return LockTimeout(
             f"another session held a lock usersync needed for too long ({_first_line(cause)}); "
             f"the current batch was undone and nothing else changed: rerun to continue"
         )
-    if isinstance(cause, psycopg.errors.QueryCanceled):
-        return DatabaseUnavailable(
+    if isinstance(cause, pg.QueryCanceled):
+        return DatabaseTimeout(
             f"the database at {database_address()} did not answer in time ({_first_line(cause)})"
         )
     if isinstance(cause, psycopg.OperationalError) or connection().connection is None:
         reason = _first_line(cause)
         # Django reconnects while unwinding a transaction whose connection broke, so the
         # error we get may be that reconnection's; the break is earlier in the chain.
-        if any(_lost_connection(e) for e in _chain(error)):
-            return DatabaseUnavailable(
+        if _raw_connection_broken() or any(connection_lost(e) for e in _chain(error)):
+            return ConnectionLost(
                 f"lost the connection to the database at {database_address()} ({reason}); "
                 f"work committed so far is kept: rerun to continue"
             )
-        return DatabaseUnavailable(
-            f"cannot connect to the database at {database_address()}: "
-            f"{reason.rsplit('failed:', 1)[-1].strip()}"
-        )
+        if connection_attempt_failed(cause) or not isinstance(cause, psycopg.Error):
+            # libpq says "connection to server at ... failed: <why>"; the why is enough.
+            return CannotConnect(
+                f"cannot connect to the database at {database_address()}: "
+                f"{reason.rsplit('failed:', 1)[-1].strip()}"
+            )
     return UsersyncError(f"database error: {_first_line(cause)}")
 
 

@@ -11,18 +11,22 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from usersync.access.tokens import InvalidToken, VerificationUnavailable
 from usersync.errors import (
     BadInput,
+    DatabasePermissionDenied,
     DatabaseUnavailable,
+    InvalidToken,
+    LastActiveAdmin,
     LeaseLost,
+    NoProfile,
     NotMigrated,
-    PermissionDenied,
+    OwnProfile,
+    ProfileExists,
     SyncAlreadyRunning,
+    UnknownUser,
     UsersyncError,
+    VerificationUnavailable,
 )
-from usersync.staff.actions import LastActiveAdmin, NoProfile, OwnProfile
-from usersync.sync.profiles import ProfileExists, UnknownUser
 
 # Most specific first.
 STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
@@ -36,7 +40,7 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (BadInput, 400),
     (DatabaseUnavailable, 503),
     (NotMigrated, 503),
-    (PermissionDenied, 503),
+    (DatabasePermissionDenied, 503),
 ]
 
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import database_errors
+from usersync.errors import ProfileExists, database_errors
 from usersync.logs import audit
 from usersync.logs import records as logs
-from usersync.sync.profiles import ProfileExists, create_profile
+from usersync.sync.profiles import create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"
 
@@ -56,10 +57,7 @@ class AppUser:
 def lookup(user_id: uuid.UUID) -> AppUser | None:
     with database_errors(), connection().cursor() as cursor:
         cursor.execute(query("app_user"), {"user_id": user_id})
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return AppUser(*row[:3], bool(row[3]), *row[4:])
+        return fetch_one(cursor, into=AppUser)
 
 
 def ensure_profile(user: AppUser) -> AppUser:
@@ -100,11 +98,11 @@ def track_sign_in(
         cursor.execute(
             query("touch_last_login"), {"user_id": user.user_id, "interval_seconds": interval}
         )
-        if cursor.fetchone() is None:
+        if fetch_one(cursor) is None:
             return False  # another request of theirs was first
         cursor.execute(query("last_sign_in_session"), {"user_id": user.user_id})
-        last = cursor.fetchone()
-        if session_id is not None and last is not None and last[0] == session_id:
+        last_session = fetch_value(cursor)
+        if session_id is not None and last_session == session_id:
             return True
         logs.record_activity(
             user.user_id,

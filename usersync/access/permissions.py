@@ -23,6 +23,7 @@ from usersync.access import tokens
 from usersync.access.accounts import AppUser
 from usersync.access.decorators import authenticate
 from usersync.conf import conf
+from usersync.errors import InvalidToken
 from usersync.http import HttpError, json_errors, unauthorized
 from usersync.logs import audit
 
@@ -62,7 +63,7 @@ def _is_monitoring_token(authorization: str | None) -> bool:
         return False
     try:
         token = tokens.bearer_token(authorization)
-    except tokens.InvalidToken:
+    except InvalidToken:
         return False
     return hmac.compare_digest(token.encode(), expected.encode())
 

@@ -17,18 +17,11 @@ from typing import Any
 import jwt
 
 from usersync.conf import conf
+from usersync.errors import InvalidToken, VerificationUnavailable
 
 ASYMMETRIC = {"RS256", "ES256"}
 JWKS_TIMEOUT_SECONDS = 5
 LEEWAY_SECONDS = 10
-
-
-class InvalidToken(Exception):
-    """The token cannot be accepted (HTTP 401); the message is a short, safe reason."""
-
-
-class VerificationUnavailable(Exception):
-    """Tokens cannot be verified now: not configured, or the JWKS cannot be fetched (503)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from usersync.db.connection import connection
+from usersync.db.rows import as_dicts
 from usersync.db.sql import query
 from usersync.sync.profiles import allowed_roles
 
@@ -45,7 +46,7 @@ class SsoProviderFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         with connection().cursor() as cursor:
             cursor.execute(query("sso_providers"))
-            providers = [row[0] for row in cursor.fetchall()]
+            providers = [row["sso_provider"] for row in as_dicts(cursor)]
         return [(self.NONE, "none (e-mail, phone)"), *((p, provider_label(p)) for p in providers)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_value
 from usersync.db.sql import query
 
 # Below this many rows an exact count is cheap, and exact is better.
@@ -16,8 +17,8 @@ def estimated_rows(db_table: str) -> int | None:
     relation = db_table if "." in db_table else f"public.{db_table}"
     with connection().cursor() as cursor:
         cursor.execute(query("estimated_rows"), {"relation": relation})
-        row = cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+        estimate = fetch_value(cursor)
+    return int(estimate) if estimate is not None and estimate >= 0 else None
 
 
 class EstimatedCountPaginator(Paginator):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
 from usersync.errors import database_errors
 from usersync.sync import FIRST_ID
@@ -124,7 +125,7 @@ def list_users(
     }
     with database_errors(), connection().cursor() as cursor:
         cursor.execute(query("users_page"), params)
-        rows = [UserRow(*row) for row in cursor.fetchall()]
+        rows = fetch_all(cursor, into=UserRow)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1].id if more else None)
@@ -133,5 +134,4 @@ def list_users(
 def get_user(user_id: uuid.UUID) -> UserDetail | None:
     with database_errors(), connection().cursor() as cursor:
         cursor.execute(query("user_detail"), {"user_id": user_id})
-        row = cursor.fetchone()
-    return UserDetail(*row) if row else None
+        return fetch_one(cursor, into=UserDetail)

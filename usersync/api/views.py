@@ -19,6 +19,7 @@ from usersync.access.permissions import admin_required, api_actor
 from usersync.api import directory
 from usersync.conf import conf
 from usersync.db.connection import atomic
+from usersync.errors import NothingToChange
 from usersync.http import (
     HttpError,
     field_bool,
@@ -116,7 +117,7 @@ def user(request: HttpRequest, user_id: str) -> HttpResponse:
     with atomic():  # both changes or neither
         for action, arguments in wanted:
             # PATCH is idempotent: asking for the state the user is in changes nothing.
-            with contextlib.suppress(staff_actions.NothingToChange):
+            with contextlib.suppress(NothingToChange):
                 changes.append(action(*arguments))
     return JsonResponse({"user": _detail(uid), "changes": [c.as_dict() for c in changes]})
 

@@ -7,6 +7,7 @@ from django.db import connections, router
 from django.db.migrations.operations import RunSQL
 
 from usersync.conf import conf
+from usersync.db.rows import fetch_value
 from usersync.db.sql import migration_sql
 
 
@@ -66,11 +67,11 @@ def refuse_to_drop_rows(connection, tables: tuple[str, ...]) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
-            if not cursor.fetchone()[0]:
+            if not fetch_value(cursor):
                 continue
             # `table` comes from the migration's own code, never from input.
             cursor.execute(f"SELECT count(*) FROM {table}")
-            rows = cursor.fetchone()[0]
+            rows = fetch_value(cursor)
             if rows:
                 raise CommandError(
                     f"refusing to drop {table}: it holds {rows} rows. Back it up, then "
@@ -102,7 +103,7 @@ class ApplyIfMissing(RunSQLFile):
             return
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [self.relation])
-            if cursor.fetchone()[0]:
+            if fetch_value(cursor):
                 return
         super().database_forwards(app_label, schema_editor, from_state, to_state)
 
@@ -111,7 +112,7 @@ def require_supabase_auth(apps, schema_editor) -> None:
     """usersync needs auth.users: Supabase's, or the local stand-in's."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('auth.users') IS NOT NULL")
-        if not cursor.fetchone()[0]:
+        if not fetch_value(cursor):
             raise CommandError(
                 "auth.users does not exist: this is not a Supabase database. Point "
                 "DATABASE_URL at your Supabase project, or unset DISABLE_BOOTSTRAP so the "

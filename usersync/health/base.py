@@ -24,10 +24,12 @@ from health_check.exceptions import HealthCheckException, ServiceUnavailable, Se
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_value
 from usersync.errors import (
+    DatabasePermissionDenied,
+    DatabaseTimeout,
     DatabaseUnavailable,
     NotMigrated,
-    PermissionDenied,
     UsersyncError,
     database_errors,
 )
@@ -35,13 +37,13 @@ from usersync.errors import (
 
 def safe_message(error: BaseException) -> str:
     """What anyone may read about a failure: its kind, never a host, role or query."""
+    if isinstance(error, DatabaseTimeout):
+        return "the database did not answer in time"
     if isinstance(error, DatabaseUnavailable):
-        if "in time" in str(error):
-            return "the database did not answer in time"
         return "the database is unreachable"
     if isinstance(error, NotMigrated):
         return "usersync's tables are not installed"
-    if isinstance(error, PermissionDenied):
+    if isinstance(error, DatabasePermissionDenied):
         return "the database refused access to usersync's tables"
     return "the check failed"
 
@@ -55,7 +57,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             yield
             return
         cursor.execute("SELECT current_setting('statement_timeout')")
-        previous = cursor.fetchone()[0]
+        previous = fetch_value(cursor)
         millis = f"{max(1, int(seconds * 1000))}ms"
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [millis])
         yield

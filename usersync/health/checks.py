@@ -18,6 +18,7 @@ from health_check.exceptions import HealthCheckException, ServiceUnavailable, Se
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
+from usersync.db.rows import fetch_one
 from usersync.db.sql import query
 from usersync.health.base import Critical, UsersyncCheck, raise_worst
 from usersync.health.report import Report, run_checks
@@ -69,7 +70,12 @@ class TriggerCheck(UsersyncCheck):
     def run(self) -> None:
         with self.within_limits(), connection().cursor() as cursor:
             cursor.execute(query("trigger_state"))
-            installed, enabled, failures = cursor.fetchone()
+            state = fetch_one(cursor)
+        installed, enabled, failures = (
+            state["trigger_installed"],
+            state["trigger_enabled"],
+            state["trigger_failures"],
+        )
         self.data = {
             "trigger_installed": installed,
             "trigger_enabled": enabled,
@@ -173,8 +179,14 @@ class DashboardCheck(UsersyncCheck):
         with self.within_limits():
             with connection().cursor() as cursor:
                 cursor.execute(query("dashboard_state"))
-                installed, enabled, failures, users, profiles = cursor.fetchone()
+                state = fetch_one(cursor)
             last = sync.last_sync()
+        installed, enabled, failures = (
+            state["trigger_installed"],
+            state["trigger_enabled"],
+            state["trigger_failures"],
+        )
+        users, profiles = state["estimated_auth_users"], state["estimated_profiles"]
         estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
         self.data = {
             "trigger_installed": installed,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_value
 from usersync.db.sql import query
 from usersync.errors import BadInput, database_errors
 from usersync.logs import audit
@@ -94,7 +95,7 @@ def prune(
             if dry_run:
                 with connection().cursor() as cursor:
                     cursor.execute(_sql("prune_count", table), {"cutoff": cutoff})
-                    result.counts[table] = cursor.fetchone()[0]
+                    result.counts[table] = fetch_value(cursor)
             else:
                 result.counts[table] = _prune_table(table, cutoff, batch_size, progress)
         if include_audit and not dry_run:

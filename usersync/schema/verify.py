@@ -13,6 +13,7 @@ from django.db import transaction
 
 from usersync.db.connection import alias, atomic, connection, migrate_command
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
+from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
 
@@ -103,10 +104,10 @@ class Verification:
         }
 
 
-def _rows(name: str, params: dict) -> list[tuple]:
+def _rows(name: str, params: dict) -> list[dict]:
     with connection().cursor() as cursor:
         cursor.execute(query(name), params)
-        return cursor.fetchall()
+        return fetch_all(cursor)
 
 
 def expected_function_bodies() -> dict[str, str]:
@@ -118,11 +119,15 @@ def expected_function_bodies() -> dict[str, str]:
 
 def _check_tables() -> list[Check]:
     checks = []
-    for name, present, _ in _rows("verify_relations", {"names": SPEC_TABLES + ENGINE_TABLES}):
+    for r in _rows("verify_relations", {"names": SPEC_TABLES + ENGINE_TABLES}):
+        present = r["present"]
         checks.append(
-            Check("tables", f"table {name} exists", present, "" if present else "missing")
+            Check("tables", f"table {r['name']} exists", present, "" if present else "missing")
         )
-    columns = {r[0]: r[1:] for r in _rows("verify_columns", {"table": "public.user_profiles"})}
+    columns = {
+        r["name"]: (r["type"], r["column_default"], r["nullable"])
+        for r in _rows("verify_columns", {"table": "public.user_profiles"})
+    }
     if columns:
         wrong = [
             f"{col}: expected {want}, found {columns.get(col, 'nothing')}"
@@ -140,7 +145,9 @@ def _check_tables() -> list[Check]:
                 migrate_command("usersync"),
             )
         )
-        keys = [r[0] for r in _rows("verify_constraints", {"table": "public.user_profiles"})]
+        keys = [
+            r["definition"] for r in _rows("verify_constraints", {"table": "public.user_profiles"})
+        ]
         missing = [k for k in USER_PROFILES_KEYS if k not in keys]
         checks.append(
             Check(
@@ -156,10 +163,11 @@ def _check_tables() -> list[Check]:
 
 def _check_triggers() -> list[Check]:
     checks = []
-    for name, present, definition, enabled in _rows("verify_triggers", {"names": list(TRIGGERS)}):
+    for r in _rows("verify_triggers", {"names": list(TRIGGERS)}):
+        name, definition, enabled = r["name"], r["definition"], r["enabled"]
         table, trigger = name.split(":")
         expected = TRIGGERS[name]
-        if not present:
+        if not r["present"]:
             checks.append(Check("triggers", f"trigger {trigger} on {table}", False, "missing"))
             continue
         shape_ok = definition.endswith(expected)
@@ -185,22 +193,19 @@ def _check_functions() -> list[Check]:
     checks = []
     bodies = expected_function_bodies()
     rows = _rows("verify_functions", {"names": DEFINER_FUNCTIONS})
-    for name, present, definer, config, body_md5, anon, authenticated, public in rows:
-        if not present:
+    for r in rows:
+        name = r["name"]
+        if not r["present"]:
             checks.append(Check("functions", f"function {name}", False, "missing"))
             continue
         problems = []
-        if not definer:
+        if not r["security_definer"]:
             problems.append("not SECURITY DEFINER (fails as supabase_auth_admin)")
-        if 'search_path=""' not in config:
+        if 'search_path=""' not in r["config"]:
             problems.append("search_path is not fixed to ''")
-        if body_md5 != bodies.get(name.removesuffix("()") + "()"):
+        if r["body_md5"] != bodies.get(name.removesuffix("()") + "()"):
             problems.append("body differs from migrations_sql/profile_trigger.v1.sql")
-        callers = [
-            r
-            for r, can in (("PUBLIC", public), ("anon", anon), ("authenticated", authenticated))
-            if can
-        ]
+        callers = [role for role in ("PUBLIC", "anon", "authenticated") if r[role.lower()]]
         if callers:
             problems.append(f"EXECUTE granted to {', '.join(callers)}")
         checks.append(Check("functions", f"function {name}", not problems, "; ".join(problems)))
@@ -209,26 +214,29 @@ def _check_functions() -> list[Check]:
 
 def _check_security() -> list[Check]:
     checks = []
-    rls = {n: (present, on) for n, present, on in _rows("verify_relations", {"names": SPEC_TABLES})}
-    for name, (present, on) in rls.items():
-        if present:
+    for r in _rows("verify_relations", {"names": SPEC_TABLES}):
+        if r["present"]:
+            on = r["rls"]
             checks.append(
-                Check("security", f"row level security on {name}", on, "" if on else "off")
+                Check("security", f"row level security on {r['name']}", on, "" if on else "off")
             )
     policies = _rows("verify_policies", {"table": "public.user_profiles"})
-    own = [p for p in policies if p[0] == OWN_POLICY]
-    permissive = [p for p in policies if p[1] == "PERMISSIVE"]
-    policy_ok = bool(own) and own[0][2] == ["authenticated"] and own[0][3] == OWN_POLICY_QUAL
+    own = [p for p in policies if p["name"] == OWN_POLICY]
+    permissive = [p for p in policies if p["permissive"] == "PERMISSIVE"]
+    policy_ok = (
+        bool(own) and own[0]["roles"] == ["authenticated"] and own[0]["qual"] == OWN_POLICY_QUAL
+    )
     checks.append(
         Check(
             "security",
             "policy: a signed-in user reads only their own profile",
             policy_ok and len(permissive) == 1,
-            "" if policy_ok else f"policies found: {[p[0] for p in policies]}",
+            "" if policy_ok else f"policies found: {[p['name'] for p in policies]}",
         )
     )
     for table in LOG_TABLES:
-        denies = [p for p in _rows("verify_policies", {"table": table}) if p[1] == "RESTRICTIVE"]
+        policies = _rows("verify_policies", {"table": table})
+        denies = [p for p in policies if p["permissive"] == "RESTRICTIVE"]
         checks.append(
             Check(
                 "security",
@@ -240,8 +248,9 @@ def _check_security() -> list[Check]:
     allowed = {("public.user_profiles", "authenticated"): ["SELECT"]}
     django_tables = [f"public.{t}" for t in django_table_names()]
     grants = _rows("verify_api_grants", {"names": SPEC_TABLES + django_tables})
-    for table, role, privileges in grants:
-        extra = sorted(set(privileges) - set(allowed.get((table, role), [])))
+    for grant in grants:
+        table, role = grant["name"], grant["role"]
+        extra = sorted(set(grant["privileges"]) - set(allowed.get((table, role), [])))
         if extra:
             checks.append(
                 Check(
@@ -289,7 +298,9 @@ def end_to_end() -> list[Check]:
             cursor.execute("RESET ROLE")
             cursor.execute("RESET search_path")
             cursor.execute(query("e2e_profile"), {"user_id": user_id})
-            profile = cursor.fetchone()
+            profile = fetch_one(cursor)
+            state = (profile["role"], profile["is_active"]) if profile else None
+            sso = (profile["sso_provider"], profile["sso_user_id"]) if profile else None
             who = (
                 "supabase_auth_admin"
                 if as_auth_admin
@@ -300,20 +311,18 @@ def end_to_end() -> list[Check]:
                 Check(
                     "e2e",
                     f"sign-up as {who} creates a profile",
-                    profile is not None and profile[:2] == ("user", True),
-                    f"profile: {profile}"
-                    if profile and profile[:2] != ("user", True)
-                    else ("" if profile else "no profile"),
+                    state == ("user", True),
+                    "no profile"
+                    if profile is None
+                    else ("" if state == ("user", True) else f"profile: {profile}"),
                 )
             )
             checks.append(
                 Check(
                     "e2e",
                     "SSO provider and provider user id are set",
-                    profile is not None and profile[2:] == ("github", provider_id),
-                    ""
-                    if profile and profile[2:] == ("github", provider_id)
-                    else f"found {profile[2:] if profile else None}",
+                    sso == ("github", provider_id),
+                    "" if sso == ("github", provider_id) else f"found {sso}",
                 )
             )
             cursor.execute(query("e2e_delete"), {"user_id": user_id})
@@ -322,7 +331,7 @@ def end_to_end() -> list[Check]:
                 Check(
                     "e2e",
                     "deleting the user deletes the profile",
-                    cursor.fetchone() is None,
+                    fetch_one(cursor) is None,
                     "profile left behind",
                     migrate_command("usersync"),
                 )

@@ -1,5 +1,5 @@
 -- Dry run: the first `limit` users (by id) who would get a profile.
-SELECT u.id, u.email, u.phone,
+SELECT u.id AS user_id, u.email, u.phone,
        CASE WHEN u.is_anonymous THEN 'anonymous'
             ELSE coalesce(u.raw_app_meta_data ->> 'provider', 'email') END AS provider,
        u.created_at

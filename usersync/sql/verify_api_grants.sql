@@ -1,5 +1,5 @@
 -- Table privileges the API roles hold on the given tables. Parameter: names (text[]).
-SELECT n.name, r.role, array_agg(p.privilege ORDER BY p.privilege)
+SELECT n.name, r.role, array_agg(p.privilege ORDER BY p.privilege) AS privileges
   FROM unnest(%(names)s::text[]) AS n(name)
  CROSS JOIN unnest(ARRAY['anon', 'authenticated']) AS r(role)
  CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES',

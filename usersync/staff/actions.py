@@ -18,10 +18,19 @@ from django.utils import timezone
 from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
-from usersync.errors import BadInput, InvalidField, database_errors
+from usersync.errors import (
+    BadInput,
+    InvalidField,
+    LastActiveAdmin,
+    NoProfile,
+    NothingToChange,
+    OwnProfile,
+    UnknownUser,
+    database_errors,
+)
 from usersync.logs import audit
 from usersync.models import AuthUser, UserProfile
-from usersync.sync.profiles import UnknownUser, check_role, parse_user_id
+from usersync.sync.profiles import check_role, parse_user_id
 
 # deactivation_reason is VARCHAR(255) (the spec's DDL).
 REASON_MAX_LENGTH = 255
@@ -29,22 +38,6 @@ REASON_MAX_LENGTH = 255
 # "usersync" in ASCII), so that two staff members cannot each remove one of the last
 # two admins at once. Transaction-scoped: it also holds through a transaction pooler.
 ACTIVE_ADMINS_LOCK = 0x7573657273796E63
-
-
-class NoProfile(BadInput):
-    pass
-
-
-class NothingToChange(BadInput):
-    pass
-
-
-class LastActiveAdmin(BadInput):
-    pass
-
-
-class OwnProfile(BadInput):
-    pass
 
 
 @dataclass(frozen=True)

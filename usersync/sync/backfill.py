@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.errors import LeaseLost, database_errors
 from usersync.sync.lease import Holder, lease_seconds, start_run
@@ -72,7 +73,7 @@ class BatchResult:
     created: int
     filled: int
     reset: int
-    last_id: uuid.UUID
+    last_id: uuid.UUID | None  # None only when the batch found no user
 
 
 @dataclass
@@ -116,14 +117,15 @@ def plan(sample_limit: int = PLAN_SAMPLE_LIMIT) -> SyncPlan:
     """The dry run: exact counts of what a sync would create and fill, and a bounded
     sample of the users concerned. Read-only: it writes nothing, not even a run record."""
     with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
-        cursor.execute(query("plan_counts"))
-        would_create, would_fill = cursor.fetchone()
         cursor.execute(query("plan_sample"), {"limit": sample_limit})
-        sample = [PlannedProfile(*row) for row in cursor.fetchall()]
-    return SyncPlan(would_create=would_create, would_fill=would_fill, sample=sample)
+        sample = fetch_all(cursor, into=PlannedProfile)
+        cursor.execute(query("plan_counts"))
+        return fetch_one(cursor, into=SyncPlan, sample=sample)
 
 
-def _run_batch(run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, actor: str):
+def _run_batch(
+    number: int, run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, actor: str
+) -> BatchResult:
     with atomic(), connection().cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
         cursor.execute(
@@ -136,32 +138,31 @@ def _run_batch(run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, a
                 query("reset_batch"),
                 {"after": after, "batch_size": batch_size, "actor": actor, "run_id": run_id},
             )
-            reset = cursor.fetchone()[0]
+            reset = fetch_one(cursor)["reset"]
         cursor.execute(query("sync_batch"), {"after": after, "batch_size": batch_size})
-        last_id, scanned, created, filled = cursor.fetchone()
+        batch = fetch_one(cursor, into=BatchResult, number=number, reset=reset)
         cursor.execute(
             query("run_progress"),
             {
                 "run_id": run_id,
-                "created": created,
-                "filled": filled,
-                "reset": reset,
+                "created": batch.created,
+                "filled": batch.filled,
+                "reset": batch.reset,
                 "lease_seconds": lease_seconds(),
             },
         )
-        if cursor.fetchone() is None:
+        if fetch_one(cursor) is None:
             raise LeaseLost(
                 f"sync run {run_id} lost its lease (a batch took longer than "
                 f"{lease_seconds()} s and another run took over); its last batch was undone"
             )
-    return last_id, scanned, created, filled, reset
+    return batch
 
 
 def _finish(run_id: int, status_: str, error: str = "") -> datetime | None:
     with atomic(), connection().cursor() as cursor:
         cursor.execute(query("run_finish"), {"run_id": run_id, "status": status_, "error": error})
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return fetch_value(cursor)
 
 
 def sync(
@@ -193,23 +194,20 @@ def sync(
         after = FIRST_ID
         try:
             while True:
-                last_id, scanned, created, filled, reset = _run_batch(
-                    run.id, after, batch_size, preserve, triggered_by
+                batch = _run_batch(
+                    len(result.batches) + 1, run.id, after, batch_size, preserve, triggered_by
                 )
-                if scanned == 0:
+                if batch.scanned == 0:
                     break
-                batch = BatchResult(
-                    len(result.batches) + 1, scanned, created, filled, reset, last_id
-                )
                 result.batches.append(batch)
-                result.scanned += scanned
-                result.created += created
-                result.filled += filled
-                result.reset += reset
+                result.scanned += batch.scanned
+                result.created += batch.created
+                result.filled += batch.filled
+                result.reset += batch.reset
                 if progress:
                     progress(batch)
-                after = last_id
-                if scanned < batch_size:
+                after = batch.last_id
+                if batch.scanned < batch_size:
                     break
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))

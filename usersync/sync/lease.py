@@ -19,6 +19,7 @@ from django.db import transaction
 
 from usersync.conf import conf
 from usersync.db.connection import alias, atomic, connection
+from usersync.db.rows import fetch_one
 from usersync.db.sql import query
 from usersync.errors import SyncAlreadyRunning
 
@@ -52,8 +53,7 @@ def holder_name() -> str:
 def current_holder() -> Holder | None:
     with connection().cursor() as cursor:
         cursor.execute(query("lease_holder"))
-        row = cursor.fetchone()
-    return Holder(*row) if row else None
+        return fetch_one(cursor, into=Holder)
 
 
 def _try_start(preserve: bool, batch_size: int, triggered_by: str) -> Run | None:
@@ -69,12 +69,12 @@ def _try_start(preserve: bool, batch_size: int, triggered_by: str) -> Run | None
                 "pid": os.getpid(),
             },
         )
-        run = Run(*cursor.fetchone())
+        run = fetch_one(cursor, into=Run)
         cursor.execute(
             query("lease_acquire"),
             {"run_id": run.id, "holder": holder_name(), "lease_seconds": lease_seconds()},
         )
-        if cursor.fetchone() is None:
+        if fetch_one(cursor) is None:
             transaction.set_rollback(True, using=alias())
             return None
         cursor.execute(query("runs_mark_interrupted"), {"run_id": run.id})

@@ -10,20 +10,13 @@ from datetime import datetime
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
-from usersync.errors import BadInput, database_errors
+from usersync.errors import BadInput, ProfileExists, UnknownUser, database_errors
 from usersync.logs import audit
 from usersync.sync import read_only_snapshot
 
 INACTIVE_AT_CREATION = "created inactive"
-
-
-class ProfileExists(BadInput):
-    pass
-
-
-class UnknownUser(BadInput):
-    pass
 
 
 def allowed_roles() -> list[str]:
@@ -97,34 +90,32 @@ def create_profile(
     actor = actor or audit.Actor("usersync")
     with database_errors(), atomic(), connection().cursor() as cursor:
         cursor.execute(query("user_lookup"), {"user_id": user_id})
-        row = cursor.fetchone()
-        if row is None:
+        user = fetch_one(cursor)
+        if user is None:
             raise UnknownUser(f"no auth user with id {user_id}")
-        _, email, deleted_at, existing_role, existing_active = row
-        if deleted_at is not None:
+        if user["deleted_at"] is not None:
             raise BadInput(
-                f"user {user_id} was deleted on {deleted_at:%Y-%m-%d} (deleted_at is set); "
-                f"deleted users get no profile"
+                f"user {user_id} was deleted on {user['deleted_at']:%Y-%m-%d} (deleted_at is "
+                f"set); deleted users get no profile"
             )
-        if existing_role is not None:
-            raise ProfileExists(_describe_existing(user_id, existing_role, existing_active))
+        if user["role"] is not None:
+            raise ProfileExists(_describe_existing(user_id, user["role"], user["is_active"]))
         cursor.execute(
             query("create_profile"),
             {"user_id": user_id, "role": role, "is_active": active, "reason": INACTIVE_AT_CREATION},
         )
-        created = cursor.fetchone()
-        if created is None:  # made by a sign-up or a sync since the look-up
+        profile = fetch_one(cursor, into=CreatedProfile)
+        if profile is None:  # made by a sign-up or a sync since the look-up
             cursor.execute(query("user_lookup"), {"user_id": user_id})
-            _, _, _, existing_role, existing_active = cursor.fetchone()
-            raise ProfileExists(_describe_existing(user_id, existing_role, existing_active))
-        profile = CreatedProfile(*created)
+            now = fetch_one(cursor)
+            raise ProfileExists(_describe_existing(user_id, now["role"], now["is_active"]))
         audit.record(
             actor,
             "profile_created",
             user_id,
             new_values={k: v for k, v in profile.as_dict().items() if k not in {"id", "user_id"}},
             reason=None if active else INACTIVE_AT_CREATION,
-            details={"email": email},
+            details={"email": user["email"]},
         )
     return profile
 
@@ -177,14 +168,19 @@ def preservation_report(
 
     with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
         cursor.execute(query("preservation_report"), params)
-        rows = cursor.fetchall()
+        rows = fetch_all(cursor)
         cursor.execute(query("preservation_summary"), params)
-        examined, without_profile, unknown = cursor.fetchone()
+        summary = fetch_one(cursor)
     return PreservationReport(
-        profiles_examined=examined,
-        profiles_with_data=rows[0][3] if rows else 0,
+        profiles_examined=summary["profiles"],
+        profiles_with_data=rows[0]["total_with_data"] if rows else 0,
         # Django's cursor returns jsonb as text (its JSONField decodes it); so do we.
-        profiles=[PreservedProfile(u, e, json.loads(p)) for u, e, p, _ in rows],
-        users_without_profile=list(without_profile),
-        unknown_user_ids=list(unknown),
+        profiles=[
+            PreservedProfile(
+                user_id=r["user_id"], email=r["email"], preserved=json.loads(r["preserved"])
+            )
+            for r in rows
+        ],
+        users_without_profile=list(summary["without_profile"]),
+        unknown_user_ids=list(summary["unknown"]),
     )

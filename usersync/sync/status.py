@@ -10,6 +10,7 @@ from datetime import datetime
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.errors import database_errors
 
@@ -96,17 +97,10 @@ class SyncStatus:
         }
 
 
-def _fetchone(sql: str, params: dict | None = None) -> tuple:
-    with connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
 def last_sync() -> LastSync | None:
     with connection().cursor() as cursor:
         cursor.execute(query("last_sync_run"))
-        row = cursor.fetchone()
-    return LastSync(*row) if row else None
+        return fetch_one(cursor, into=LastSync)
 
 
 @contextlib.contextmanager
@@ -126,20 +120,16 @@ def read_only_snapshot() -> Iterator[None]:
 
 
 def status() -> SyncStatus:
-    with database_errors(), read_only_snapshot():
-        counts = _fetchone(query("status_counts"))
-        installed, enabled, failures = _fetchone(query("trigger_state"))
-        return SyncStatus(
-            *counts,
-            trigger_installed=installed,
-            trigger_enabled=enabled,
-            trigger_failures=failures,
-            last_sync=last_sync(),
-        )
+    with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
+        cursor.execute(query("trigger_state"))
+        trigger = fetch_one(cursor)
+        cursor.execute(query("status_counts"))
+        return fetch_one(cursor, into=SyncStatus, **trigger, last_sync=last_sync())
 
 
 def estimated_auth_users() -> int | None:
     """A cheap estimate for progress bars and quick health checks (catalog statistics)."""
-    with database_errors():
-        row = _fetchone(query("estimated_auth_users"))
-    return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+    with database_errors(), connection().cursor() as cursor:
+        cursor.execute(query("estimated_auth_users"))
+        estimate = fetch_value(cursor)
+    return int(estimate) if estimate is not None and estimate >= 0 else None

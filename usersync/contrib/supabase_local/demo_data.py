@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from usersync.db.connection import atomic, connection
+from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import BadInput
+from usersync.errors import NotTheStandIn
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
 NAMES_PER_POOL = 400
@@ -17,10 +18,6 @@ NAMES_PER_POOL = 400
 FALLBACK_FIRST_NAMES = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis"]
 FALLBACK_LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson"]
 PLAIN_NAME = re.compile(r"^[A-Za-z]{2,20}$")
-
-
-class NotTheStandIn(BadInput):
-    """Demo data goes only into the local stand-in, never into a real Supabase project."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +35,7 @@ def is_standin() -> bool:
             "SELECT obj_description(to_regnamespace('auth'), 'pg_namespace') = %s",
             [STANDIN_MARKER],
         )
-        return bool(cursor.fetchone()[0])
+        return bool(fetch_value(cursor))
 
 
 @cache
