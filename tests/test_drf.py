@@ -7,18 +7,22 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
 from tests.factories import profile_of
 from tests.test_tokens import jwk
 from tests.tokens import bearer, make_token
-from usersync.access.accounts import ON_DEMAND_ACTOR
-from usersync.contrib.drf.permissions import HasRole, RolePermission
+from usersync.access.accounts import ON_DEMAND_ACTOR, AppUser
+from usersync.contrib.drf.authentication import SupabaseUser
+from usersync.contrib.drf.permissions import HasRole, IsActiveProfile, RolePermission
 from usersync.models import AdminAuditLog, UserActivityLog, UserProfile
 
 pytestmark = [pytest.mark.urls("tests.urls"), pytest.mark.django_db]
@@ -264,6 +268,30 @@ def test_has_role__makes_a_permission_class_for_any_of_its_roles():
     assert permission.roles == ("admin", "editor")
     with pytest.raises(ValueError, match="at least one role"):
         HasRole()
+
+
+def signed_in(role: str, active: bool = True) -> SimpleNamespace:
+    account = AppUser(
+        user_id=uuid.uuid4(),
+        email="a@example.com",
+        deleted_at=None,
+        banned=False,
+        has_profile=True,
+        role=role,
+        is_active=active,
+        last_login=None,
+    )
+    return SimpleNamespace(user=SupabaseUser(account))
+
+
+def test_has_role__composes_with_drfs_operators():
+    either = HasRole("admin") | HasRole("editor")
+    assert either().has_permission(signed_in("editor"), None)
+    assert not either().has_permission(signed_in("user"), None)
+    assert not either().has_permission(signed_in("admin", active=False), None)
+    not_admin = ~HasRole("admin")
+    assert not_admin().has_permission(signed_in("user"), None)
+    assert not IsActiveProfile().has_permission(SimpleNamespace(user=AnonymousUser()), None)
 
 
 def test_rest_framework__is_imported_only_by_usersync_contrib_drf():
