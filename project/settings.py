@@ -99,6 +99,12 @@ def _database() -> dict:
     # Django's default client-side binding never creates server-side prepared statements,
     # which Supabase's transaction pooler (port 6543) cannot keep.
     options.setdefault("server_side_binding", False)
+    # Nor server-side cursors (QuerySet.iterator()): named cursors that must stay on one
+    # server connection. Off on the transaction pooler's port (usersync.W006 says why).
+    config.setdefault(
+        "DISABLE_SERVER_SIDE_CURSORS",
+        env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=str(config.get("PORT")) == "6543"),
+    )
     config.setdefault("TEST", {})
     return config
 

@@ -1,4 +1,5 @@
-"""Test settings: the project's settings in development mode, with fast password hashing."""
+"""Test settings: the project's settings in development mode, with fast password hashing,
+and Django REST framework for usersync.contrib.drf's tests (tests/urls.py)."""
 
 import os
 
@@ -17,3 +18,11 @@ USERSYNC_JWT_ISSUER = ""
 USERSYNC_MONITORING_TOKEN = MONITORING_TOKEN
 # Fresh counts on every request; tests/test_health.py turns the cache on where it tests it.
 USERSYNC_STATUS_CACHE_SECONDS = 0
+
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework"]  # noqa: F405
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "usersync.contrib.drf.authentication.SupabaseAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["usersync.contrib.drf.permissions.IsActiveProfile"],
+}

@@ -15,6 +15,7 @@ class UsersyncConfig(AppConfig):
 
         from usersync import checks
         from usersync.access import checks as token_checks
+        from usersync.checks_database import check_transaction_pooler
         from usersync.db.lockdown import lock_down_django_tables
         from usersync.db.operations import guard_planned_rollback
         from usersync.staff.identity import forget_deleted_user
@@ -27,3 +28,4 @@ class UsersyncConfig(AppConfig):
         for check in checks.CHECKS:
             register(check, checks.TAG)
         register(token_checks.check_keys_configured, checks.TAG, Tags.security, deploy=True)
+        register(check_transaction_pooler, checks.TAG)

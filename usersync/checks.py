@@ -41,6 +41,8 @@ W003  A USERSYNC_* setting that usersync does not know (a misspelt name does not
 W004  USERSYNC_MONITORING_TOKEN is shorter than 32 characters.
 W005  Both USERSYNC_JWKS and USERSYNC_JWKS_URL are set: the inline JWKS wins and the URL is
       never fetched.
+W006  A PostgreSQL database on port 6543 (Supabase's transaction pooler) with server-side
+      cursors on (usersync.checks_database).
 ====  ======================================================================================
 """
 

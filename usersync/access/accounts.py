@@ -1,16 +1,18 @@
 """One signed-in Supabase user as the application sees them: may they in, and keeping
 their profile, last_login and sign-in record current. Used by usersync.access.decorators
-(the application's views) and by the user-management API."""
+(the application's views), the user-management API and usersync.contrib.drf."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from usersync.access.tokens import Claims
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.rows import fetch_one, fetch_value
@@ -21,6 +23,15 @@ from usersync.logs import records as logs
 from usersync.sync.profiles import create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"
+
+
+class AccessRefused(Exception):
+    """A valid token whose user may not in: `status` 401 (the user is gone) or 403."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -112,3 +123,46 @@ def track_sign_in(
             user_agent=user_agent,
         )
     return True
+
+
+def admit(
+    claims: Claims,
+    *,
+    create_missing_profile: bool = True,
+    roles: Iterable[str] | None = None,
+) -> AppUser:
+    """The user of verified claims, allowed in: their profile made now if they have none
+    (unless told not to); AccessRefused for a deleted, banned or deactivated user, or one
+    without any of `roles`."""
+    user = lookup(claims.user_id)
+    if user is None or user.deleted_at is not None:
+        raise AccessRefused(401, "the token's user no longer exists")
+    if user.banned:
+        raise AccessRefused(403, "account banned")
+    if not user.has_profile and create_missing_profile:
+        user = ensure_profile(user)
+    if user.has_profile and not user.active:
+        raise AccessRefused(403, "account deactivated")
+    if roles is not None and (not user.has_profile or user.role not in set(roles)):
+        raise AccessRefused(403, f"this needs the role {' or '.join(sorted(set(roles)))}")
+    return user
+
+
+def track_token_sign_in(
+    user: AppUser,
+    claims: Claims,
+    *,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+) -> bool:
+    """track_sign_in for a request made with a token: its session and sign-in methods."""
+    if not user.has_profile:
+        return False
+    methods = [m.get("method") for m in claims.raw.get("amr") or [] if isinstance(m, dict)]
+    return track_sign_in(
+        user,
+        claims.session_id,
+        details={"methods": methods} if methods else None,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )

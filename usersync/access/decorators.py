@@ -50,23 +50,16 @@ def authenticate(
 ) -> AppUser:
     """The signed-in user of the request's bearer token, allowed in; else HttpError."""
     claims = tokens.verify(tokens.bearer_token(request.headers.get("Authorization")))
-    user = accounts.lookup(claims.user_id)
-    if user is None or user.deleted_at is not None:
-        raise unauthorized("the token's user no longer exists")
-    if user.banned:
-        raise HttpError(403, "account banned")
-    if not user.has_profile and create_missing_profile:
-        user = accounts.ensure_profile(user)
-    if user.has_profile and not user.active:
-        raise HttpError(403, "account deactivated")
-    if roles is not None and (not user.has_profile or user.role not in set(roles)):
-        raise HttpError(403, f"this needs the role {' or '.join(sorted(set(roles)))}")
-    if track and user.has_profile:
-        methods = [m.get("method") for m in claims.raw.get("amr") or [] if isinstance(m, dict)]
-        accounts.track_sign_in(
+    try:
+        user = accounts.admit(claims, create_missing_profile=create_missing_profile, roles=roles)
+    except accounts.AccessRefused as refused:
+        if refused.status == 401:
+            raise unauthorized(refused.reason) from None
+        raise HttpError(refused.status, refused.reason) from None
+    if track:
+        accounts.track_token_sign_in(
             user,
-            claims.session_id,
-            details={"methods": methods} if methods else None,
+            claims,
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent"),
         )

@@ -28,7 +28,8 @@ class Migration(migrations.Migration):
             bases=("usersync.authuser",),
         ),
         migrations.SeparateDatabaseAndState(
-            database_operations=[RunSQLFile("staff_links.v1")],
+            # References Django's auth_user: made by migrate, never by the Supabase CLI.
+            database_operations=[RunSQLFile("staff_links.v1", needs_django_tables=True)],
             state_operations=[
                 migrations.CreateModel(
                     name="StaffLink",
