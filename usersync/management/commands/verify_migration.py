@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync.management.base import UsersyncCommand
-from usersync.management.render import FAIL, OK
+from usersync.management.render import FAIL, INFO, OK
+from usersync.schema import hook
 from usersync.schema import verify as schema
 
 GROUP_LINES = {
@@ -19,7 +20,8 @@ GROUP_LINES = {
 
 class Command(UsersyncCommand):
     help = (
-        "Verify the installed tables, trigger, functions, RLS and grants (the spec's "
+        "Verify the installed tables, trigger, functions (the access token hook too), RLS "
+        "and grants (the spec's "
         "`user_management_migration_cli.py verify`); --e2e also signs up a throw-away user "
         "inside a rolled-back transaction; --repair re-applies the SQL."
     )
@@ -37,7 +39,8 @@ class Command(UsersyncCommand):
             schema.repair()
             if not options["json"]:
                 self.stdout.write(
-                    "Re-applied migrations_sql/ (tables, row level security, trigger)."
+                    "Re-applied migrations_sql/ (tables, row level security, trigger, "
+                    "access token hook)."
                 )
         result = schema.verify()
         if options["e2e"] and result.group_ok("tables"):
@@ -64,3 +67,4 @@ class Command(UsersyncCommand):
                 )
             elif verbose:
                 self.stdout.write(f"   {OK} {check.name}")
+        self.stdout.write(f"{INFO} {hook.ENABLE_NOTE}")
