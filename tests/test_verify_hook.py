@@ -1,5 +1,6 @@
-"""verify_migration and the access token hook: each drift named, --repair restores it,
-and the output says where the hook is enabled (which the database cannot see)."""
+"""verify_migration, --repair and the staff health check know the access token hook: each
+drift named, --repair restores it, and the output says where the hook is enabled (which
+the database cannot see)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from tests.tokens import MONITORING_TOKEN, bearer
 from usersync.schema import hook
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,13 @@ def test_verify_migration__says_the_hook_is_enabled_in_the_auth_service_not_the_
     assert "Authentication → Hooks" in note
     assert "[auth.hook.custom_access_token]" in note
     assert 'uri = "pg-functions://postgres/usersync/access_token_hook"' in note
+
+
+def test_staff_health__a_missing_hook_is_a_warning_naming_it(client):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP FUNCTION usersync.access_token_hook(jsonb)")
+    response = client.get("/admin/users/health-check", headers=bearer(MONITORING_TOKEN))
+    body = response.json()
+    assert (response.status_code, body["status"]) == (200, "degraded")
+    assert body["schema_groups"]["functions"] is False
+    assert any(w.startswith(f"{NAME}: missing") for w in body["warnings"])
