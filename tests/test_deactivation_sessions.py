@@ -169,3 +169,23 @@ def test_deactivated_user__gets_no_new_access_token_until_reactivated(auth_user_
     assert sessions_and_tokens(bob.pk) == (0, 0)
     staff_actions.reactivate(bob.pk, actor)
     assert call_hook(make_event(bob.pk))["claims"]["user_role"] == "user"
+
+
+def test_create_profile_inactive__ends_the_users_sessions_and_audits_the_count(
+    auth_user_factory,
+):
+    from usersync.sync.profiles import create_profile
+
+    inactive, active = auth_user_factory(with_profile=False), auth_user_factory(with_profile=False)
+    sign_in(inactive.pk), sign_in(active.pk)
+    create_profile(inactive.pk, active=False)
+    create_profile(active.pk)
+    assert sessions_and_tokens(inactive.pk) == (0, 0)
+    assert sessions_and_tokens(active.pk) == (1, 2)
+    details = dict(
+        AdminAuditLog.objects.filter(action="profile_created").values_list(
+            "target_user_id", "details"
+        )
+    )
+    assert details[inactive.pk]["sessions_revoked"] == 1
+    assert "sessions_revoked" not in details[active.pk]

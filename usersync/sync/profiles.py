@@ -13,6 +13,7 @@ from usersync.db.connection import atomic, connection
 from usersync.db.sql import query
 from usersync.errors import BadInput, database_errors
 from usersync.staff import audit
+from usersync.staff.sessions import revoke_sessions
 from usersync.sync import read_only_snapshot
 
 INACTIVE_AT_CREATION = "created inactive"
@@ -89,8 +90,9 @@ def create_profile(
     active: bool = True,
     actor: audit.Actor | None = None,
 ) -> CreatedProfile:
-    """Create the profile of one auth user, audited. Raises BadInput for a malformed
-    id, an unknown or soft-deleted user, an unknown role, or an existing profile."""
+    """Create the profile of one auth user, audited; created inactive, it also ends the
+    user's Supabase Auth sessions. Raises BadInput for a malformed id, an unknown or
+    soft-deleted user, an unknown role, or an existing profile."""
     user_id = parse_user_id(user_id)
     check_role(role)
     actor = actor or audit.Actor("usersync")
@@ -117,13 +119,18 @@ def create_profile(
             _, _, _, existing_role, existing_active = cursor.fetchone()
             raise ProfileExists(_describe_existing(user_id, existing_role, existing_active))
         profile = CreatedProfile(*created)
+        details: dict = {"email": email}
+        # Created inactive is a deactivation too: the user's sessions end with it.
+        sessions = None if active else revoke_sessions(user_id)
+        if sessions is not None:
+            details["sessions_revoked"] = sessions
         audit.record(
             actor,
             "profile_created",
             user_id,
             new_values={k: v for k, v in profile.as_dict().items() if k not in {"id", "user_id"}},
             reason=None if active else INACTIVE_AT_CREATION,
-            details={"email": email},
+            details=details,
         )
     return profile
 
