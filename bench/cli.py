@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench import backfill, dataset, health, signup, status
+from bench import backfill, dataset, health, hook, signup, status
 from bench.report import Results, render
 from bench.scratch import scratch_database, server_from_environment
 
-BENCHMARKS = ("backfill", "status", "signup", "health")
+BENCHMARKS = ("backfill", "status", "signup", "hook", "health")
 
 
 def _sizes(text: str) -> list[int]:
@@ -44,6 +44,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--single-inserts", type=int, help="sign-ups per round and mode")
     parser.add_argument("--single-rounds", type=int, help="rounds of single-row sign-ups")
     parser.add_argument("--bulk-users", type=int, help="users in the bulk import")
+    parser.add_argument("--hook-calls", type=int, help="token issuances per round and hook")
+    parser.add_argument("--hook-rounds", type=int, help="rounds of access token hook calls")
     parser.add_argument(
         "--health-path",
         action="append",
@@ -65,6 +67,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "single_inserts": 30,
             "single_rounds": 2,
             "bulk_users": 1_000,
+            "hook_calls": 50,
+            "hook_rounds": 2,
             "health_seconds": 1.0,
             "health_requests": 5_000,
         }
@@ -76,6 +80,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "single_inserts": 300,
             "single_rounds": 10,
             "bulk_users": 100_000,
+            "hook_calls": 500,
+            "hook_rounds": 10,
             "health_seconds": 10.0,
             "health_requests": 200_000,
         }
@@ -156,6 +162,9 @@ def main(argv: list[str]) -> int:
                     max(2, args.repeats),
                     args.bulk_users,
                 )
+            if "hook" in args.only:
+                _log(f"access token hook at {loaded:,}", started)
+                results.hook = hook.run(scratch, conn, loaded, args.hook_rounds, args.hook_calls)
             if "health" in args.only:
                 _log(f"health URLs at {loaded:,}", started)
                 results.health = health.run(

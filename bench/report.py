@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bench.backfill import BackfillResult
 from bench.health import HealthResult
+from bench.hook import HookResult
 from bench.signup import SignUpResult
 from bench.status import StatusResult
 
@@ -17,6 +18,7 @@ TARGET_NAIVE_VS_SYNC = 15.0
 TARGET_RSS_GROWTH_MB = 10.0
 TARGET_STATUS_VS_RAW = 1.5
 TARGET_TRIGGER_SINGLE = 1.35
+TARGET_HOOK_ISSUANCE = 1.2
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Results:
     backfill: list[BackfillResult] = field(default_factory=list)
     status: list[StatusResult] = field(default_factory=list)
     signup: SignUpResult | None = None
+    hook: HookResult | None = None
     health: HealthResult | None = None
 
     def as_dict(self) -> dict:
@@ -35,6 +38,7 @@ class Results:
             "backfill": [b.as_dict() for b in self.backfill],
             "status": [s.as_dict() for s in self.status],
             "signup": self.signup.as_dict() if self.signup else None,
+            "hook": self.hook.as_dict() if self.hook else None,
             "health": self.health.as_dict() if self.health else None,
         }
 
@@ -197,6 +201,34 @@ def _signup(s: SignUpResult) -> list[str]:
     )
 
 
+def _us(samples) -> str:
+    return f"{samples.median * 1e6:.0f} µs (min {samples.min * 1e6:.0f})"
+
+
+def _hook(h: HookResult) -> list[str]:
+    rows = [
+        [
+            f"token issuance as the auth service runs the hook ({_n(h.calls_per_round)} per "
+            "round, one transaction each)",
+            _us(h.issuance_hook),
+            _us(h.issuance_trivial),
+            _x(h.issuance_hook.median / h.issuance_trivial.median),
+        ],
+        [
+            "the function alone (every call of a round in one statement)",
+            _us(h.function_hook),
+            _us(h.function_trivial),
+            _x(h.function_hook.median / h.function_trivial.median),
+        ],
+    ]
+    return _section(
+        f"Access token hook: {_n(h.users)} auth users (medians of "
+        f"{len(h.issuance_hook.values)} rounds, as supabase_auth_admin)",
+        ["case", "usersync.access_token_hook", "trivial hook", "ratio"],
+        rows,
+    )
+
+
 def _health(h: HealthResult) -> list[str]:
     trivial = next((p for p in h.paths if p.skipped is None), None)
     rows = []
@@ -277,6 +309,14 @@ def _targets(results: Results) -> list[str]:
             f"≤ {TARGET_TRIGGER_SINGLE}x",
             ratio <= TARGET_TRIGGER_SINGLE,
         )
+    if results.hook:
+        ratio = results.hook.issuance_hook.median / results.hook.issuance_trivial.median
+        add(
+            "token issuance, access token hook / trivial hook",
+            _x(ratio),
+            f"≤ {TARGET_HOOK_ISSUANCE}x",
+            ratio <= TARGET_HOOK_ISSUANCE,
+        )
     intro = []
     largest = max(results.settings["sizes"])
     if largest < TARGET_USERS:
@@ -311,6 +351,8 @@ def render(results: Results) -> str:
         lines += _status(s)
     if results.signup:
         lines += _signup(results.signup)
+    if results.hook:
+        lines += _hook(results.hook)
     if results.health:
         lines += _health(results.health)
     lines += _targets(results)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from usersync.admin.actions import sessions_ended_message
 from usersync.models import AdminAuditLog, UserProfile
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,10 @@ def test_deactivate_action__deactivates_with_the_reason_and_audits_it(
 ):
     bob = auth_user_factory(email="bob@example.com")
     response = deactivate(admin_client, bob, post="yes", reason="chargeback fraud")
-    assert messages_of(response) == ["Deactivated 1: bob@example.com"]
+    assert messages_of(response) == [
+        "Deactivated 1: bob@example.com",
+        sessions_ended_message(0),
+    ]
     row = profile(bob)
     assert (row.is_active, row.deactivated_by_id, row.deactivation_reason) == (
         False,
@@ -266,6 +270,7 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
             f"admin@example.com: you cannot deactivate your own profile (user {own_auth_user.pk})",
             f"bob@example.com: user {bob.pk} is already inactive",
             "Deactivated 1: root@example.com",
+            sessions_ended_message(0),
         ]
     )
     UserProfile.objects.filter(user_id=own_auth_user.pk).update(is_active=False)

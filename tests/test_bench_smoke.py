@@ -19,6 +19,7 @@ RATIO_ROWS = (
     "peak RSS at 1,000 minus at 300",
     "sync_status / raw counts at 1,000",
     "single-row sign-up, trigger / none",
+    "token issuance, access token hook / trivial hook",
 )
 
 

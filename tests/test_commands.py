@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from usersync.models import AdminAuditLog, SyncRun, UserProfile
+from usersync.schema import hook
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,7 @@ def test_verify_migration__passes_with_the_specs_lines():
         "✅ All functions are created",
         "✅ Row level security and grants are in place",
         "✅ End-to-end sign-up test passed",
+        f"\u2139\ufe0f {hook.ENABLE_NOTE}",
     ]
 
 

@@ -50,7 +50,11 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
     assert migration_sql("supabase_standin.v1").strip() not in text
     assert migration_sql("staff_links.v1").strip() not in text
     assert migration_sql("lock_down_django_tables").strip() not in text
-    assert [f.name for f in export.exported_files()] == [*files, "admin_indexes.v1"]
+    assert [f.name for f in export.exported_files()] == [
+        *files,
+        "admin_indexes.v1",
+        "access_token_hook.v1",
+    ]
 
 
 def test_export__header_says_what_it_is_and_where_it_comes_from(tmp_path):

@@ -97,3 +97,25 @@ def test_trigger_migration__rolls_back_alone_without_touching_profiles(auth_user
         assert not UserProfile.objects.filter(user_id=orphan.pk).exists()
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_access_token_hook_migration__rolls_back_alone_and_reapplies(auth_user_factory):
+    user = auth_user_factory()
+
+    def hook_objects() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL, "
+                "to_regclass('usersync.access_token_hook_settings') IS NOT NULL, "
+                "has_schema_privilege('supabase_auth_admin', 'usersync', 'USAGE')"
+            )
+            return cursor.fetchone()
+
+    try:
+        call_command("migrate", "usersync", "0005", verbosity=0)
+        assert hook_objects() == (False, False, False)
+        assert UserProfile.objects.filter(user_id=user.pk).exists()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert hook_objects() == (True, True, True)

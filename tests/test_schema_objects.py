@@ -127,7 +127,10 @@ def test_auth_tables__are_owned_by_supabase_auth_admin_whose_search_path_is_auth
         "SELECT relname, pg_get_userbyid(relowner) FROM pg_class "
         "WHERE relnamespace = 'auth'::regnamespace AND relkind = 'r' ORDER BY relname"
     )
-    assert owners == [("identities", "supabase_auth_admin"), ("users", "supabase_auth_admin")]
+    assert owners == [
+        (table, "supabase_auth_admin")
+        for table in ("identities", "refresh_tokens", "sessions", "users")
+    ]
     config = fetch("SELECT rolconfig FROM pg_roles WHERE rolname = 'supabase_auth_admin'")
     assert config == [(["search_path=auth"],)]
 

@@ -159,3 +159,18 @@ def test_duplicate_index__no_two_indexes_on_the_same_columns():
         )
         == []
     )
+
+
+def test_linted_schemas__hold_the_access_token_hook_and_its_settings():
+    # The rules above find nothing on these too: the definer function that only
+    # supabase_auth_admin may execute, with its pinned search_path, and its table.
+    assert flagged(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.prosecdef "
+        "AND p.pronamespace::regnamespace::text = ANY(%(schemas)s) "
+        "AND p.proname = 'access_token_hook'"
+    ) == [("usersync.access_token_hook(jsonb)",)]
+    assert flagged(
+        "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relkind = 'r' "
+        "AND c.relnamespace::regnamespace::text = ANY(%(schemas)s) "
+        "AND c.relname = 'access_token_hook_settings'"
+    ) == [("usersync.access_token_hook_settings",)]

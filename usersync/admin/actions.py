@@ -100,6 +100,15 @@ def _foreseen_refusal(profile, actor_user_id: uuid.UUID | None) -> str:
     return ""
 
 
+def sessions_ended_message(sessions: int) -> str:
+    return (
+        f"Ended {sessions:,} Supabase Auth session{'s' if sessions != 1 else ''} of the "
+        f"deactivated users: their refresh tokens no longer work. With the access token "
+        f"hook enabled they get no new access token, so they are out of every client "
+        f"once their current one expires."
+    )
+
+
 @admin.action(permissions=["change"], description="Deactivate selected profiles…")
 def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     if too_many(modeladmin, request, queryset):
@@ -108,13 +117,19 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     form = DeactivateForm(request.POST if request.POST.get("post") else None)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
+        ended: list[int] = []
+
+        def deactivate(user_id: uuid.UUID) -> None:
+            change = staff_actions.deactivate(user_id, actor, reason)
+            if change.sessions_revoked is not None:
+                ended.append(change.sessions_revoked)
+
         apply_each(
-            modeladmin,
-            request,
-            queryset.values_list("user_id", "user__email"),
-            lambda user_id: staff_actions.deactivate(user_id, actor, reason),
+            modeladmin, request, queryset.values_list("user_id", "user__email"), deactivate,
             "Deactivated",
-        )
+        )  # fmt: skip
+        if ended:
+            modeladmin.message_user(request, sessions_ended_message(sum(ended)), messages.INFO)
         return None
     profiles = list(queryset.select_related("user"))
     admins = [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]

@@ -7,6 +7,7 @@ from tqdm import tqdm
 from usersync.sync import BatchResult, SyncPlan, SyncResult, SyncStatus
 
 OK, FAIL, WARN = "✅", "❌", "⚠️"
+INFO = "\u2139\ufe0f"  # information source
 
 
 def number(value: int) -> str:

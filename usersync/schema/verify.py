@@ -16,6 +16,7 @@ from usersync.db.lockdown import django_table_names, lock_down_django_tables
 from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
+from usersync.schema import hook
 
 REPAIR = "python manage.py verify_migration --repair"
 
@@ -59,6 +60,8 @@ TRIGGERS = {
 }
 DEFINER_FUNCTIONS = ["public.create_user_profile()", "public.fill_profile_sso_identity()"]
 OWN_POLICY = "user_profiles_select_own"
+# What --repair re-applies, in order (each file is idempotent).
+SQL_FILES = ("usersync_tables.v1", "row_level_security.v1", "profile_trigger.v1", hook.SQL_FILE)
 OWN_POLICY_QUAL = "(( SELECT auth.uid() AS uid) = user_id)"
 
 
@@ -101,6 +104,7 @@ class Verification:
             },
             "checks": [c.as_dict() for c in self.checks],
             "e2e": [c.as_dict() for c in self.e2e] if self.e2e else None,
+            "notes": [hook.ENABLE_NOTE],
         }
 
 
@@ -209,6 +213,10 @@ def _check_functions() -> list[Check]:
         if callers:
             problems.append(f"EXECUTE granted to {', '.join(callers)}")
         checks.append(Check("functions", f"function {name}", not problems, "; ".join(problems)))
+    problems = hook.hook_problems()
+    checks.append(
+        Check("functions", f"access token hook {hook.FUNCTION}", not problems, "; ".join(problems))
+    )
     return checks
 
 
@@ -277,7 +285,7 @@ def verify() -> Verification:
 def repair() -> None:
     """Re-apply every forward SQL file (each is idempotent) in one transaction."""
     with database_errors(), atomic(), connection().cursor() as cursor:
-        for name in ("usersync_tables.v1", "row_level_security.v1", "profile_trigger.v1"):
+        for name in SQL_FILES:
             cursor.execute(migration_sql(name))
         lock_down_django_tables()
 

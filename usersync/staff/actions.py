@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from usersync import sync
+from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.errors import (
@@ -52,9 +53,11 @@ class StaffChange:
     new_values: dict[str, Any]
     reason: str | None
     audit_id: int
+    # A deactivation's ended Supabase Auth sessions (None: the database has none).
+    sessions_revoked: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "user_id": str(self.user_id),
             "email": self.email,
             "action": self.action,
@@ -63,6 +66,9 @@ class StaffChange:
             "reason": self.reason,
             "audit_id": self.audit_id,
         }
+        if self.sessions_revoked is not None:
+            data["sessions_revoked"] = self.sessions_revoked
+        return data
 
 
 def _clean_reason(reason: str | None, *, required: bool = False) -> str | None:
@@ -128,6 +134,7 @@ def _apply(
     action: str,
     changes: dict[str, Any],
     reason: str | None,
+    sessions_revoked: int | None = None,
 ) -> StaffChange:
     # Model attribute names: deactivated_by is a foreign key, its column holds the id.
     attributes = {
@@ -138,6 +145,9 @@ def _apply(
         setattr(profile, attributes[name], value)
     profile.save(update_fields=[*attributes.values(), "updated_at"])
     email = _email(profile.user_id)
+    details: dict[str, Any] = {"email": email}
+    if sessions_revoked is not None:
+        details["sessions_revoked"] = sessions_revoked
     entry = audit.record(
         actor,
         action,
@@ -145,10 +155,17 @@ def _apply(
         old_values=old,
         new_values=changes,
         reason=reason,
-        details={"email": email},
+        details=details,
     )
     return StaffChange(
-        profile.user_id, email, action, entry.old_values, entry.new_values, reason, entry.pk
+        profile.user_id,
+        email,
+        action,
+        entry.old_values,
+        entry.new_values,
+        reason,
+        entry.pk,
+        sessions_revoked,
     )
 
 
@@ -173,8 +190,8 @@ def change_role(
 
 
 def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> StaffChange:
-    """Deactivate a user's profile, saying why. Refuses the actor's own profile and the
-    last active admin's."""
+    """Deactivate a user's profile, saying why, and end their Supabase Auth sessions in
+    the same transaction. Refuses the actor's own profile and the last active admin's."""
     user_id = parse_user_id(user_id)
     reason = _clean_reason(reason, required=True)
     if actor.auth_user_id == user_id:
@@ -190,7 +207,8 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
             "deactivated_by": _existing_auth_user(actor.auth_user_id),
             "deactivation_reason": reason,
         }
-        return _apply(profile, actor, "deactivated", changes, reason)
+        sessions = revoke_sessions(user_id)
+        return _apply(profile, actor, "deactivated", changes, reason, sessions)
 
 
 def reactivate(

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.rows import fetch_all, fetch_one
@@ -83,8 +84,9 @@ def create_profile(
     actor: audit.Actor | None = None,
 ) -> CreatedProfile:
     """Create the profile of one auth user (role: USERSYNC_DEFAULT_ROLE unless given),
-    audited. Raises BadInput for a malformed id, an unknown or soft-deleted user, an
-    unknown role, or an existing profile."""
+    audited; created inactive, it also ends the user's Supabase Auth sessions. Raises
+    BadInput for a malformed id, an unknown or soft-deleted user, an unknown role, or an
+    existing profile."""
     user_id = parse_user_id(user_id)
     role = check_role(conf.DEFAULT_ROLE if role is None else role)
     actor = actor or audit.Actor("usersync")
@@ -109,13 +111,18 @@ def create_profile(
             cursor.execute(query("user_lookup"), {"user_id": user_id})
             now = fetch_one(cursor)
             raise ProfileExists(_describe_existing(user_id, now["role"], now["is_active"]))
+        details: dict = {"email": user["email"]}
+        # Created inactive is a deactivation too: the user's sessions end with it.
+        sessions = None if active else revoke_sessions(user_id)
+        if sessions is not None:
+            details["sessions_revoked"] = sessions
         audit.record(
             actor,
             "profile_created",
             user_id,
             new_values={k: v for k, v in profile.as_dict().items() if k not in {"id", "user_id"}},
             reason=None if active else INACTIVE_AT_CREATION,
-            details={"email": user["email"]},
+            details=details,
         )
     return profile
 

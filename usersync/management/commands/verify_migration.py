@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync.management.base import UsersyncCommand
-from usersync.management.render import FAIL, OK
+from usersync.management.render import FAIL, INFO, OK
+from usersync.schema import hook
 from usersync.schema import verify as schema
 
 GROUP_LINES = {
@@ -22,8 +23,9 @@ NOT_RUN = "Not checked: the triggers at work (add --e2e for a throw-away sign-up
 
 class Command(UsersyncCommand):
     help = (
-        "Verify the installed tables, trigger, functions, RLS and grants; --e2e also signs "
-        "up a throw-away user inside a rolled-back transaction; --repair re-applies the SQL."
+        "Verify the installed tables, triggers, functions (the access token hook too), RLS "
+        "and grants; --e2e also signs up a throw-away user inside a rolled-back "
+        "transaction; --repair re-applies the SQL."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,7 +41,8 @@ class Command(UsersyncCommand):
             schema.repair()
             if not options["json"]:
                 self.stdout.write(
-                    "Re-applied usersync's SQL (tables, row level security, triggers)."
+                    "Re-applied usersync's SQL (tables, row level security, triggers, "
+                    "access token hook)."
                 )
         result = schema.verify()
         if options["e2e"] and result.group_ok("tables"):
@@ -71,3 +74,4 @@ class Command(UsersyncCommand):
                 )
             elif verbose:
                 self.stdout.write(f"   {OK} {check.name}")
+        self.stdout.write(f"{INFO} {hook.ENABLE_NOTE}")

@@ -1,0 +1,12 @@
+"""The Custom Access Token hook (migrations_sql/access_token_hook.v1.sql), on its own so
+it can be rolled back alone."""
+
+from django.db import migrations
+
+from usersync.db.operations import RunSQLFile
+
+
+class Migration(migrations.Migration):
+    dependencies = [("usersync", "0006_staff_link_user_across_databases")]
+
+    operations = [RunSQLFile("access_token_hook.v1")]
