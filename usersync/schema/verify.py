@@ -4,7 +4,6 @@ triggers on auth.users and grants on public silently: this is what notices."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -15,51 +14,20 @@ from usersync.db.connection import alias, atomic, connection
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
+from usersync.schema.manifest import manifest
 
 REPAIR = "python manage.py verify_migration --repair"
 MIGRATE = "python manage.py migrate usersync"
 
-SPEC_TABLES = [
-    "public.user_profiles",
-    "public.user_activity_log",
-    "public.admin_audit_log",
-    "public.chat_error_log",
-]
-ENGINE_TABLES = ["usersync.sync_runs", "usersync.sync_lease", "usersync.trigger_failures"]
-LOG_TABLES = SPEC_TABLES[1:]
 
-# The spec's DDL for user_profiles: (type, default, nullable).
-USER_PROFILES_COLUMNS = {
-    "id": ("uuid", "gen_random_uuid()", "NO"),
-    "user_id": ("uuid", None, "YES"),
-    "role": ("character varying(50)", "'user'::character varying", "NO"),
-    "is_active": ("boolean", "true", "YES"),
-    "last_login": ("timestamp with time zone", None, "YES"),
-    "deactivated_at": ("timestamp with time zone", None, "YES"),
-    "deactivated_by": ("uuid", None, "YES"),
-    "deactivation_reason": ("character varying(255)", None, "YES"),
-    "sso_provider": ("character varying(50)", None, "YES"),
-    "sso_user_id": ("character varying(255)", None, "YES"),
-    "created_at": ("timestamp with time zone", "now()", "YES"),
-    "updated_at": ("timestamp with time zone", "now()", "YES"),
-}
-USER_PROFILES_KEYS = [
-    "FOREIGN KEY (deactivated_by) REFERENCES auth.users(id) ON DELETE SET NULL",
-    "FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE",
-    "PRIMARY KEY (id)",
-    "UNIQUE (user_id)",
-]
-TRIGGERS = {
-    "auth.users:on_auth_user_created": (
-        "AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION create_user_profile()"
-    ),
-    "auth.identities:on_auth_identity_created": (
-        "AFTER INSERT ON auth.identities FOR EACH ROW EXECUTE FUNCTION fill_profile_sso_identity()"
-    ),
-}
-DEFINER_FUNCTIONS = ["public.create_user_profile()", "public.fill_profile_sso_identity()"]
-OWN_POLICY = "user_profiles_select_own"
-OWN_POLICY_QUAL = "(( SELECT auth.uid() AS uid) = user_id)"
+def _unqualified(text: str) -> str:
+    # The catalog prints public's objects without their schema when public is on the
+    # search_path; our files always name it.
+    return re.sub(r"\bpublic\.", "", text)
+
+
+def _calls_auth_per_row(expression: str | None) -> bool:
+    return bool(expression) and bool(re.search(r"(?<!SELECT )auth\.uid\(\)", expression, re.I))
 
 
 @dataclass(frozen=True)
@@ -110,37 +78,40 @@ def _rows(name: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def expected_function_bodies() -> dict[str, str]:
-    """md5 of each function body as migrations_sql/profile_trigger.v1.sql writes it."""
-    text = migration_sql("profile_trigger.v1")
-    pattern = re.compile(r"FUNCTION (public\.\w+\(\)).*?AS \$function\$(.*?)\$function\$", re.S)
-    return {name: hashlib.md5(body.encode()).hexdigest() for name, body in pattern.findall(text)}
-
-
 def _check_tables() -> list[Check]:
+    expected = manifest()
     checks = []
-    for name, present, _ in _rows("verify_relations", {"names": SPEC_TABLES + ENGINE_TABLES}):
+    kinds = {name: "view" for name in expected.views}
+    for name, present, _ in _rows("verify_relations", {"names": expected.relations}):
+        kind = kinds.get(name, "table")
         checks.append(
-            Check("tables", f"table {name} exists", present, "" if present else "missing")
+            Check("tables", f"{kind} {name} exists", present, "" if present else "missing")
         )
-    columns = {r[0]: r[1:] for r in _rows("verify_columns", {"table": "public.user_profiles"})}
-    if columns:
+    for name, present, _ in _rows("verify_relations", {"names": expected.indexes}):
+        if not present:
+            checks.append(Check("tables", f"index {name} exists", False, "missing"))
+    for table in expected.tables.values():
+        columns = {r[0]: r[1:] for r in _rows("verify_columns", {"table": table.name})}
+        if not columns:
+            continue
         wrong = [
             f"{col}: expected {want}, found {columns.get(col, 'nothing')}"
-            for col, want in USER_PROFILES_COLUMNS.items()
+            for col, want in table.columns.items()
             if columns.get(col) != want
         ]
-        extra = sorted(set(columns) - set(USER_PROFILES_COLUMNS))
+        extra = sorted(set(columns) - set(table.columns))
         detail = "; ".join(wrong + ([f"extra columns: {', '.join(extra)}"] if extra else []))
         checks.append(
-            Check("tables", "user_profiles columns match the spec", not wrong, detail, MIGRATE)
+            Check(
+                "tables", f"{table.name} columns match migrations_sql", not wrong, detail, MIGRATE
+            )
         )
-        keys = [r[0] for r in _rows("verify_constraints", {"table": "public.user_profiles"})]
-        missing = [k for k in USER_PROFILES_KEYS if k not in keys]
+        keys = {_unqualified(r[0]) for r in _rows("verify_constraints", {"table": table.name})}
+        missing = [k for k in table.keys if _unqualified(k) not in keys]
         checks.append(
             Check(
                 "tables",
-                "user_profiles keys: unique user_id, cascades from auth.users",
+                f"{table.name} keys match migrations_sql",
                 not missing,
                 "missing: " + "; ".join(missing) if missing else "",
                 MIGRATE,
@@ -150,14 +121,14 @@ def _check_tables() -> list[Check]:
 
 
 def _check_triggers() -> list[Check]:
+    triggers = manifest().triggers
     checks = []
-    for name, present, definition, enabled in _rows("verify_triggers", {"names": list(TRIGGERS)}):
+    for name, present, definition, enabled in _rows("verify_triggers", {"names": list(triggers)}):
         table, trigger = name.split(":")
-        expected = TRIGGERS[name]
         if not present:
             checks.append(Check("triggers", f"trigger {trigger} on {table}", False, "missing"))
             continue
-        shape_ok = definition.endswith(expected)
+        shape_ok = _unqualified(definition).endswith(_unqualified(triggers[name].definition))
         checks.append(
             Check(
                 "triggers",
@@ -177,20 +148,23 @@ def _check_triggers() -> list[Check]:
 
 
 def _check_functions() -> list[Check]:
+    functions = manifest().functions
     checks = []
-    bodies = expected_function_bodies()
-    rows = _rows("verify_functions", {"names": DEFINER_FUNCTIONS})
+    rows = _rows("verify_functions", {"names": list(functions)})
     for name, present, definer, config, body_md5, anon, authenticated, public in rows:
         if not present:
             checks.append(Check("functions", f"function {name}", False, "missing"))
             continue
+        expected = functions[name]
         problems = []
-        if not definer:
+        if expected.definer and not definer:
             problems.append("not SECURITY DEFINER (fails as supabase_auth_admin)")
+        if definer and not expected.definer:
+            problems.append("SECURITY DEFINER, which it should not be")
         if 'search_path=""' not in config:
             problems.append("search_path is not fixed to ''")
-        if body_md5 != bodies.get(name.removesuffix("()") + "()"):
-            problems.append("body differs from migrations_sql/profile_trigger.v1.sql")
+        if body_md5 != expected.body_md5:
+            problems.append(f"body differs from {expected.source}")
         callers = [
             r
             for r, can in (("PUBLIC", public), ("anon", anon), ("authenticated", authenticated))
@@ -203,40 +177,33 @@ def _check_functions() -> list[Check]:
 
 
 def _check_security() -> list[Check]:
+    expected = manifest()
     checks = []
-    rls = {n: (present, on) for n, present, on in _rows("verify_relations", {"names": SPEC_TABLES})}
-    for name, (present, on) in rls.items():
+    for name, present, on in _rows("verify_relations", {"names": expected.row_level_security}):
         if present:
             checks.append(
                 Check("security", f"row level security on {name}", on, "" if on else "off")
             )
-    policies = _rows("verify_policies", {"table": "public.user_profiles"})
-    own = [p for p in policies if p[0] == OWN_POLICY]
-    permissive = [p for p in policies if p[1] == "PERMISSIVE"]
-    policy_ok = bool(own) and own[0][2] == ["authenticated"] and own[0][3] == OWN_POLICY_QUAL
-    checks.append(
-        Check(
-            "security",
-            "policy: a signed-in user reads only their own profile",
-            policy_ok and len(permissive) == 1,
-            "" if policy_ok else f"policies found: {[p[0] for p in policies]}",
-        )
-    )
-    for table in LOG_TABLES:
-        denies = [p for p in _rows("verify_policies", {"table": table}) if p[1] == "RESTRICTIVE"]
-        checks.append(
-            Check(
-                "security",
-                f"policy: the API roles cannot use {table}",
-                bool(denies),
-                "" if denies else "no deny policy",
+    for table in sorted({p.table for p in expected.policies}):
+        found = {p[0]: p for p in _rows("verify_policies", {"table": table})}
+        for policy in (p for p in expected.policies if p.table == table):
+            kind = "PERMISSIVE" if policy.permissive else "RESTRICTIVE"
+            row = found.get(policy.name)
+            ok = row is not None and row[1] == kind and sorted(row[2]) == sorted(policy.roles)
+            detail = "" if ok else (f"found {row[1]} to {row[2]}" if row else "missing")
+            if ok and (_calls_auth_per_row(row[3]) or _calls_auth_per_row(row[4])):
+                ok, detail = False, "calls auth.uid() once per row: write (SELECT auth.uid())"
+            checks.append(Check("security", f"policy {policy.name} on {table}", ok, detail))
+        permissive = [p[0] for p in found.values() if p[1] == "PERMISSIVE"]
+        wanted = [p.name for p in expected.policies if p.table == table and p.permissive]
+        if sorted(permissive) != sorted(wanted):
+            checks.append(
+                Check("security", f"permissive policies on {table}", False, f"found {permissive}")
             )
-        )
-    allowed = {("public.user_profiles", "authenticated"): ["SELECT"]}
     django_tables = [f"public.{t}" for t in django_table_names()]
-    grants = _rows("verify_api_grants", {"names": SPEC_TABLES + django_tables})
-    for table, role, privileges in grants:
-        extra = sorted(set(privileges) - set(allowed.get((table, role), [])))
+    names = [t for t in expected.tables if t.startswith("public.")] + django_tables
+    for table, role, privileges in _rows("verify_api_grants", {"names": names}):
+        extra = sorted(set(privileges) - set(expected.api_grants.get((table, role), [])))
         if extra:
             checks.append(
                 Check(
@@ -261,9 +228,10 @@ def verify() -> Verification:
 
 
 def repair() -> None:
-    """Re-apply every forward SQL file (each is idempotent) in one transaction."""
+    """Re-apply the newest version of every SQL file the migrations run (each is
+    idempotent), in migration order, in one transaction."""
     with database_errors(), atomic(), connection().cursor() as cursor:
-        for name in ("usersync_tables.v1", "row_level_security.v1", "profile_trigger.v1"):
+        for name in manifest().files:
             cursor.execute(migration_sql(name))
         lock_down_django_tables()
 
