@@ -50,7 +50,10 @@ BEGIN
           FROM usersync.profile_sync s
          WHERE s.user_id = NEW.user_id
            AND s.fills
-           AND p.user_id = s.user_id;
+           AND p.user_id = s.user_id
+           -- Only the row as read: a concurrent edit wins, and the next sync fills.
+           AND (p.sso_provider, p.sso_user_id, p.last_login) IS NOT DISTINCT FROM
+               (s.profile_sso_provider, s.profile_sso_user_id, s.profile_last_login);
     EXCEPTION WHEN OTHERS THEN
         BEGIN
             INSERT INTO usersync.trigger_failures (user_id, source, sqlstate, message)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -201,3 +203,40 @@ def test_identity_trigger__never_changes_a_provider_set_by_hand():
     # The id belongs to its provider: github's id is not okta's.
     assert sso_fields(user_id) == ("okta", None)
     assert sync.plan().would_fill == 0
+
+
+def test_sync__keeps_a_staff_edit_it_waited_for_and_still_fills_the_rest():
+    user_id = sign_up(CASES[3])  # google
+    signed_in = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    with connect() as admin:
+        admin.execute(
+            "UPDATE auth.users SET last_sign_in_at = %s WHERE id = %s", [signed_in, user_id]
+        )
+    UserProfile.objects.filter(user_id=user_id).update(
+        sso_provider=None, sso_user_id=None, last_login=None
+    )
+    results: list = []
+    with connect(autocommit=False) as staff, connect() as watcher:
+        staff.execute(
+            "UPDATE public.user_profiles SET sso_provider = 'okta', sso_user_id = 'staff' "
+            "WHERE user_id = %s",
+            [user_id],
+        )
+        syncing = threading.Thread(target=lambda: results.append(sync.sync()))
+        syncing.start()
+        # The batch has read the profile and waits for the staff edit's row lock.
+        deadline = time.monotonic() + 30
+        while not watcher.execute(
+            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND query LIKE '%%user_profiles%%' AND pid <> pg_backend_pid())"
+        ).fetchone()[0]:
+            assert time.monotonic() < deadline, "the sync never waited for the row lock"
+        staff.commit()
+        syncing.join()
+    assert results[0].filled == 1
+    profile = UserProfile.objects.get(user_id=user_id)
+    assert (profile.sso_provider, profile.sso_user_id, profile.last_login) == (
+        "okta",
+        "staff",
+        signed_in,
+    )

@@ -22,17 +22,25 @@ WITH batch AS (
         ON CONFLICT (user_id) DO NOTHING
     RETURNING user_id
 ), filled AS (
-    -- Only a row still as the batch read it: a concurrent edit is never overwritten
-    -- (the next run fills what it left NULL).
+    -- Each group of fields (the SSO pair, last_login) only while it is as the batch read
+    -- it: a concurrent edit is never overwritten, and the next run fills what it left.
     UPDATE public.user_profiles p
-       SET sso_provider = b.filled_sso_provider,
-           sso_user_id = b.filled_sso_user_id,
-           last_login = b.filled_last_login
+       SET (sso_provider, sso_user_id) = (
+               SELECT CASE WHEN g.as_read THEN b.filled_sso_provider ELSE p.sso_provider END,
+                      CASE WHEN g.as_read THEN b.filled_sso_user_id ELSE p.sso_user_id END
+                 FROM (SELECT (p.sso_provider, p.sso_user_id) IS NOT DISTINCT FROM
+                              (b.profile_sso_provider, b.profile_sso_user_id) AS as_read) g),
+           last_login = CASE WHEN p.last_login IS NOT DISTINCT FROM b.profile_last_login
+                             THEN b.filled_last_login ELSE p.last_login END
       FROM batch b
      WHERE p.user_id = b.id
        AND p.user_id = ANY (ARRAY(SELECT id FROM batch WHERE may_fill))
-       AND (p.sso_provider, p.sso_user_id, p.last_login)
-           IS NOT DISTINCT FROM (b.profile_sso_provider, b.profile_sso_user_id, b.profile_last_login)
+       AND ((p.sso_provider, p.sso_user_id) IS NOT DISTINCT FROM
+                (b.profile_sso_provider, b.profile_sso_user_id)
+            AND (p.sso_provider, p.sso_user_id) IS DISTINCT FROM
+                (b.filled_sso_provider, b.filled_sso_user_id)
+            OR p.last_login IS NOT DISTINCT FROM b.profile_last_login
+            AND p.last_login IS DISTINCT FROM b.filled_last_login)
     RETURNING p.user_id
 )
 SELECT (SELECT id FROM batch ORDER BY id DESC LIMIT 1) AS last_id,
