@@ -26,3 +26,21 @@ BEGIN
 END
 $staff_links$;
 ALTER TABLE public.usersync_staff_links ENABLE ROW LEVEL SECURITY;
+-- Out of the API roles' reach from the start (lock_down_django_tables.sql, run after
+-- every migrate, does the same), also where the Supabase CLI applied this file.
+DO $staff_links_lockdown$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon')
+       AND EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN
+        REVOKE ALL ON public.usersync_staff_links FROM anon, authenticated;
+        IF NOT EXISTS (
+            SELECT FROM pg_policy
+             WHERE polrelid = 'public.usersync_staff_links'::regclass
+               AND polname = 'usersync_deny_api'
+        ) THEN
+            CREATE POLICY usersync_deny_api ON public.usersync_staff_links AS RESTRICTIVE
+                FOR ALL TO anon, authenticated USING (false) WITH CHECK (false);
+        END IF;
+    END IF;
+END
+$staff_links_lockdown$;

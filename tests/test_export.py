@@ -48,12 +48,15 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
     assert positions == sorted(positions)
     assert migration_sql("admin_indexes.v1").strip() in text
     assert migration_sql("supabase_standin.v1").strip() not in text
-    assert migration_sql("staff_links.v1").strip() not in text
+    assert migration_sql("staff_links.v1").strip() in text
     assert migration_sql("lock_down_django_tables").strip() not in text
     assert [f.name for f in export.exported_files()] == [
         *files,
+        "staff_links.v1",
         "admin_indexes.v1",
         "access_token_hook.v1",
+        "profile_rules.v1",
+        "profile_trigger.v2",
     ]
 
 

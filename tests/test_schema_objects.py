@@ -173,3 +173,29 @@ def test_trigger__is_after_insert_for_each_row_on_auth_users_and_enabled():
             "O",
         )
     ]
+
+
+def test_profile_rule_views__are_ours_and_bind_their_tables_at_creation():
+    # A view names its tables by oid: no caller's search_path can redirect it, which
+    # is what lets the triggers' empty search_path read it.
+    rows = fetch(
+        """
+        SELECT c.oid::regclass::text, pg_get_userbyid(c.relowner) = current_user,
+               array_agg(DISTINCT t.relnamespace::regnamespace::text || '.' || t.relname)
+          FROM pg_class c
+          JOIN pg_rewrite r ON r.ev_class = c.oid
+          JOIN pg_depend d ON d.objid = r.oid AND d.refobjid <> c.oid
+               AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+          JOIN pg_class t ON t.oid = d.refobjid
+         WHERE c.relkind = 'v' AND c.relnamespace = 'usersync'::regnamespace
+         GROUP BY 1, 2 ORDER BY 1
+        """
+    )
+    assert rows == [
+        ("usersync.profile_defaults", True, ["auth.identities", "auth.users"]),
+        (
+            "usersync.profile_sync",
+            True,
+            ["public.user_profiles", "usersync.profile_defaults"],
+        ),
+    ]

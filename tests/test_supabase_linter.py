@@ -73,13 +73,29 @@ def test_security_definer_function_executable__not_by_the_api_roles(role):
 
 
 def test_security_definer_view_and_auth_users_exposed__no_view_in_the_api():
+    # The rules run on in the schemas the REST API serves (public here).
     assert (
         flagged(
             "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('v', 'm') "
-            "AND c.relnamespace::regnamespace::text = ANY(%(schemas)s)"
+            "AND c.relnamespace = 'public'::regnamespace"
         )
         == []
     )
+
+
+@pytest.mark.parametrize("role", ["anon", "authenticated"])
+def test_auth_users_exposed__our_views_of_auth_data_are_out_of_the_api_roles_reach(role):
+    views = flagged(
+        f"SELECT c.relname, has_schema_privilege('{role}', c.relnamespace, 'USAGE'), "
+        f"has_table_privilege('{role}', c.oid, 'SELECT'), "
+        "EXISTS (SELECT FROM aclexplode(c.relacl) a WHERE a.grantee = 0) "
+        "FROM pg_class c WHERE c.relkind IN ('v', 'm') "
+        "AND c.relnamespace::regnamespace::text = ANY(%(schemas)s) ORDER BY 1"
+    )
+    assert views == [
+        ("profile_defaults", False, False, False),
+        ("profile_sync", False, False, False),
+    ]
 
 
 def test_unindexed_foreign_keys__every_foreign_key_leads_an_index():

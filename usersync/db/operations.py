@@ -16,21 +16,17 @@ class RunSQLFile(RunSQL):
 
     Each file runs as one statement string (psycopg sends it whole), so dollar-quoted
     function bodies are never split. `guard_tables`: reversing refuses while any of
-    them holds rows, unless conf.ALLOW_DATA_LOSS is true. `needs_django_tables`: the
-    file refers to Django's own tables, so it is left out of the Supabase CLI export
-    (usersync.schema.export): a database built by the Supabase CLI has none of them.
+    them holds rows, unless conf.ALLOW_DATA_LOSS is true.
     """
 
     def __init__(
         self,
         name: str,
         guard_tables: tuple[str, ...] = (),
-        needs_django_tables: bool = False,
         **kwargs,
     ):
         self.name = name
         self.guard_tables = tuple(guard_tables)
-        self.needs_django_tables = needs_django_tables
         super().__init__(
             sql=[migration_sql(name)], reverse_sql=[migration_sql(f"{name}.reverse")], **kwargs
         )
@@ -39,8 +35,6 @@ class RunSQLFile(RunSQL):
         kwargs = {"name": self.name}
         if self.guard_tables:
             kwargs["guard_tables"] = self.guard_tables
-        if self.needs_django_tables:
-            kwargs["needs_django_tables"] = True
         return (self.__class__.__qualname__, [], kwargs)
 
     def describe(self) -> str:

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         ),
         migrations.SeparateDatabaseAndState(
             # References Django's auth_user: made by migrate, never by the Supabase CLI.
-            database_operations=[RunSQLFile("staff_links.v1", needs_django_tables=True)],
+            database_operations=[RunSQLFile("staff_links.v1")],
             state_operations=[
                 migrations.CreateModel(
                     name="StaffLink",

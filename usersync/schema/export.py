@@ -8,8 +8,8 @@ EXISTS, CREATE OR REPLACE, DROP POLICY IF EXISTS before CREATE POLICY), so the e
 can be applied twice, and `migrate` runs over a database it was applied to.
 
 Left out, as not the Supabase CLI's business: the local Supabase stand-in (a real
-project has Supabase's auth schema), files that refer to Django's own tables (the staff
-links; `migrate` makes them), and the lock-down of Django's tables (`migrate` runs it).
+project has Supabase's auth schema) and the lock-down of Django's own tables (`migrate`
+runs it).
 """
 
 from __future__ import annotations
@@ -67,12 +67,7 @@ def _migrated_files() -> list[tuple[ExportedFile, RunSQLFile]]:
 
 
 def exported_files() -> list[ExportedFile]:
-    return [file for file, operation in _migrated_files() if not operation.needs_django_tables]
-
-
-def django_side_files() -> list[ExportedFile]:
-    """Files left to `migrate`: they refer to Django's own tables."""
-    return [file for file, operation in _migrated_files() if operation.needs_django_tables]
+    return [file for file, _ in _migrated_files()]
 
 
 def version() -> str:
@@ -102,9 +97,7 @@ def render() -> str:
 {_listing(files)}
 -- Idempotent: applying it again changes nothing, and `migrate` runs over it.
 -- Needs Supabase's auth schema (auth.users, auth.identities, the API roles).
--- Left to `migrate`, as they concern Django's own tables: the lock-down of those
--- tables, and these files, which refer to them:
-{_listing(django_side_files()) or "--   (none)"}
+-- Left to `migrate`: the lock-down of Django's own tables.
 """
     sections = [
         f"-- ==== migrations_sql/{f.name}.sql ({APP_LABEL}.{f.migration}) ====\n\n{f.sql.strip()}\n"

@@ -4,7 +4,6 @@ triggers on auth.users and grants on public silently: this is what notices."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -17,52 +16,19 @@ from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
 from usersync.schema import hook
+from usersync.schema.manifest import manifest
 
 REPAIR = "python manage.py verify_migration --repair"
 
-SPEC_TABLES = [
-    "public.user_profiles",
-    "public.user_activity_log",
-    "public.admin_audit_log",
-    "public.chat_error_log",
-]
-ENGINE_TABLES = ["usersync.sync_runs", "usersync.sync_lease", "usersync.trigger_failures"]
-LOG_TABLES = SPEC_TABLES[1:]
 
-# The spec's DDL for user_profiles: (type, default, nullable).
-USER_PROFILES_COLUMNS = {
-    "id": ("uuid", "gen_random_uuid()", "NO"),
-    "user_id": ("uuid", None, "YES"),
-    "role": ("character varying(50)", "'user'::character varying", "NO"),
-    "is_active": ("boolean", "true", "YES"),
-    "last_login": ("timestamp with time zone", None, "YES"),
-    "deactivated_at": ("timestamp with time zone", None, "YES"),
-    "deactivated_by": ("uuid", None, "YES"),
-    "deactivation_reason": ("character varying(255)", None, "YES"),
-    "sso_provider": ("character varying(50)", None, "YES"),
-    "sso_user_id": ("character varying(255)", None, "YES"),
-    "created_at": ("timestamp with time zone", "now()", "YES"),
-    "updated_at": ("timestamp with time zone", "now()", "YES"),
-}
-USER_PROFILES_KEYS = [
-    "FOREIGN KEY (deactivated_by) REFERENCES auth.users(id) ON DELETE SET NULL",
-    "FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE",
-    "PRIMARY KEY (id)",
-    "UNIQUE (user_id)",
-]
-TRIGGERS = {
-    "auth.users:on_auth_user_created": (
-        "AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION create_user_profile()"
-    ),
-    "auth.identities:on_auth_identity_created": (
-        "AFTER INSERT ON auth.identities FOR EACH ROW EXECUTE FUNCTION fill_profile_sso_identity()"
-    ),
-}
-DEFINER_FUNCTIONS = ["public.create_user_profile()", "public.fill_profile_sso_identity()"]
-OWN_POLICY = "user_profiles_select_own"
-# What --repair re-applies, in order (each file is idempotent).
-SQL_FILES = ("usersync_tables.v1", "row_level_security.v1", "profile_trigger.v1", hook.SQL_FILE)
-OWN_POLICY_QUAL = "(( SELECT auth.uid() AS uid) = user_id)"
+def _unqualified(text: str) -> str:
+    # The catalog prints public's objects without their schema when public is on the
+    # search_path; our files always name it.
+    return re.sub(r"\bpublic\.", "", text)
+
+
+def _calls_auth_per_row(expression: str | None) -> bool:
+    return bool(expression) and bool(re.search(r"(?<!SELECT )auth\.uid\(\)", expression, re.I))
 
 
 @dataclass(frozen=True)
@@ -114,49 +80,51 @@ def _rows(name: str, params: dict) -> list[dict]:
         return fetch_all(cursor)
 
 
-def expected_function_bodies() -> dict[str, str]:
-    """md5 of each function body as migrations_sql/profile_trigger.v1.sql writes it."""
-    text = migration_sql("profile_trigger.v1")
-    pattern = re.compile(r"FUNCTION (public\.\w+\(\)).*?AS \$function\$(.*?)\$function\$", re.S)
-    return {name: hashlib.md5(body.encode()).hexdigest() for name, body in pattern.findall(text)}
-
-
 def _check_tables() -> list[Check]:
+    expected = manifest()
     checks = []
-    for r in _rows("verify_relations", {"names": SPEC_TABLES + ENGINE_TABLES}):
-        present = r["present"]
+    kinds = {name: "view" for name in expected.views}
+    for row in _rows("verify_relations", {"names": expected.relations}):
+        name, present = row["name"], row["present"]
+        kind = kinds.get(name, "table")
         checks.append(
-            Check("tables", f"table {r['name']} exists", present, "" if present else "missing")
+            Check("tables", f"{kind} {name} exists", present, "" if present else "missing")
         )
-    columns = {
-        r["name"]: (r["type"], r["column_default"], r["nullable"])
-        for r in _rows("verify_columns", {"table": "public.user_profiles"})
-    }
-    if columns:
+    for row in _rows("verify_relations", {"names": expected.indexes}):
+        if not row["present"]:
+            checks.append(Check("tables", f"index {row['name']} exists", False, "missing"))
+    for table in expected.tables.values():
+        columns = {
+            r["name"]: (r["type"], r["column_default"], r["nullable"])
+            for r in _rows("verify_columns", {"table": table.name})
+        }
+        if not columns:
+            continue
         wrong = [
             f"{col}: expected {want}, found {columns.get(col, 'nothing')}"
-            for col, want in USER_PROFILES_COLUMNS.items()
+            for col, want in table.columns.items()
             if columns.get(col) != want
         ]
-        extra = sorted(set(columns) - set(USER_PROFILES_COLUMNS))
+        extra = sorted(set(columns) - set(table.columns))
         detail = "; ".join(wrong + ([f"extra columns: {', '.join(extra)}"] if extra else []))
         checks.append(
             Check(
                 "tables",
-                "user_profiles columns match the spec",
+                f"{table.name} columns match migrations_sql",
                 not wrong,
                 detail,
                 migrate_command("usersync"),
             )
         )
-        keys = [
-            r["definition"] for r in _rows("verify_constraints", {"table": "public.user_profiles"})
-        ]
-        missing = [k for k in USER_PROFILES_KEYS if k not in keys]
+        keys = {
+            _unqualified(r["definition"])
+            for r in _rows("verify_constraints", {"table": table.name})
+        }
+        missing = [k for k in table.keys if _unqualified(k) not in keys]
         checks.append(
             Check(
                 "tables",
-                "user_profiles keys: unique user_id, cascades from auth.users",
+                f"{table.name} keys match migrations_sql",
                 not missing,
                 "missing: " + "; ".join(missing) if missing else "",
                 migrate_command("usersync"),
@@ -166,15 +134,15 @@ def _check_tables() -> list[Check]:
 
 
 def _check_triggers() -> list[Check]:
+    triggers = manifest().triggers
     checks = []
-    for r in _rows("verify_triggers", {"names": list(TRIGGERS)}):
-        name, definition, enabled = r["name"], r["definition"], r["enabled"]
+    for row in _rows("verify_triggers", {"names": list(triggers)}):
+        name, definition, enabled = row["name"], row["definition"], row["enabled"]
         table, trigger = name.split(":")
-        expected = TRIGGERS[name]
-        if not r["present"]:
+        if not row["present"]:
             checks.append(Check("triggers", f"trigger {trigger} on {table}", False, "missing"))
             continue
-        shape_ok = definition.endswith(expected)
+        shape_ok = _unqualified(definition).endswith(_unqualified(triggers[name].definition))
         checks.append(
             Check(
                 "triggers",
@@ -194,22 +162,27 @@ def _check_triggers() -> list[Check]:
 
 
 def _check_functions() -> list[Check]:
+    functions = manifest().functions
     checks = []
-    bodies = expected_function_bodies()
-    rows = _rows("verify_functions", {"names": DEFINER_FUNCTIONS})
-    for r in rows:
-        name = r["name"]
-        if not r["present"]:
+    # The hook has its own, closer check (usersync.schema.hook).
+    names = [name for name in functions if name != hook.FUNCTION]
+    rows = _rows("verify_functions", {"names": names})
+    for row in rows:
+        name, definer = row["name"], row["security_definer"]
+        if not row["present"]:
             checks.append(Check("functions", f"function {name}", False, "missing"))
             continue
+        expected = functions[name]
         problems = []
-        if not r["security_definer"]:
+        if expected.definer and not definer:
             problems.append("not SECURITY DEFINER (fails as supabase_auth_admin)")
-        if 'search_path=""' not in r["config"]:
+        if definer and not expected.definer:
+            problems.append("SECURITY DEFINER, which it should not be")
+        if 'search_path=""' not in row["config"]:
             problems.append("search_path is not fixed to ''")
-        if r["body_md5"] != bodies.get(name.removesuffix("()") + "()"):
-            problems.append("body differs from migrations_sql/profile_trigger.v1.sql")
-        callers = [role for role in ("PUBLIC", "anon", "authenticated") if r[role.lower()]]
+        if row["body_md5"] != expected.body_md5:
+            problems.append(f"body differs from {expected.source}")
+        callers = [role for role in ("PUBLIC", "anon", "authenticated") if row[role.lower()]]
         if callers:
             problems.append(f"EXECUTE granted to {', '.join(callers)}")
         checks.append(Check("functions", f"function {name}", not problems, "; ".join(problems)))
@@ -221,44 +194,41 @@ def _check_functions() -> list[Check]:
 
 
 def _check_security() -> list[Check]:
+    expected = manifest()
     checks = []
-    for r in _rows("verify_relations", {"names": SPEC_TABLES}):
-        if r["present"]:
-            on = r["rls"]
+    for row in _rows("verify_relations", {"names": expected.row_level_security}):
+        if row["present"]:
+            on = row["rls"]
             checks.append(
-                Check("security", f"row level security on {r['name']}", on, "" if on else "off")
+                Check("security", f"row level security on {row['name']}", on, "" if on else "off")
             )
-    policies = _rows("verify_policies", {"table": "public.user_profiles"})
-    own = [p for p in policies if p["name"] == OWN_POLICY]
-    permissive = [p for p in policies if p["permissive"] == "PERMISSIVE"]
-    policy_ok = (
-        bool(own) and own[0]["roles"] == ["authenticated"] and own[0]["qual"] == OWN_POLICY_QUAL
-    )
-    checks.append(
-        Check(
-            "security",
-            "policy: a signed-in user reads only their own profile",
-            policy_ok and len(permissive) == 1,
-            "" if policy_ok else f"policies found: {[p['name'] for p in policies]}",
-        )
-    )
-    for table in LOG_TABLES:
-        policies = _rows("verify_policies", {"table": table})
-        denies = [p for p in policies if p["permissive"] == "RESTRICTIVE"]
-        checks.append(
-            Check(
-                "security",
-                f"policy: the API roles cannot use {table}",
-                bool(denies),
-                "" if denies else "no deny policy",
+    for table in sorted({p.table for p in expected.policies}):
+        found = {p["name"]: p for p in _rows("verify_policies", {"table": table})}
+        for policy in (p for p in expected.policies if p.table == table):
+            kind = "PERMISSIVE" if policy.permissive else "RESTRICTIVE"
+            row = found.get(policy.name)
+            ok = (
+                row is not None
+                and row["permissive"] == kind
+                and sorted(row["roles"]) == sorted(policy.roles)
             )
-        )
-    allowed = {("public.user_profiles", "authenticated"): ["SELECT"]}
+            detail = (
+                "" if ok else (f"found {row['permissive']} to {row['roles']}" if row else "missing")
+            )
+            if ok and (_calls_auth_per_row(row["qual"]) or _calls_auth_per_row(row["with_check"])):
+                ok, detail = False, "calls auth.uid() once per row: write (SELECT auth.uid())"
+            checks.append(Check("security", f"policy {policy.name} on {table}", ok, detail))
+        permissive = [p["name"] for p in found.values() if p["permissive"] == "PERMISSIVE"]
+        wanted = [p.name for p in expected.policies if p.table == table and p.permissive]
+        if sorted(permissive) != sorted(wanted):
+            checks.append(
+                Check("security", f"permissive policies on {table}", False, f"found {permissive}")
+            )
     django_tables = [f"public.{t}" for t in django_table_names()]
-    grants = _rows("verify_api_grants", {"names": SPEC_TABLES + django_tables})
-    for grant in grants:
+    names = [t for t in expected.tables if t.startswith("public.")] + django_tables
+    for grant in _rows("verify_api_grants", {"names": names}):
         table, role = grant["name"], grant["role"]
-        extra = sorted(set(grant["privileges"]) - set(allowed.get((table, role), [])))
+        extra = sorted(set(grant["privileges"]) - set(expected.api_grants.get((table, role), [])))
         if extra:
             checks.append(
                 Check(
@@ -283,9 +253,10 @@ def verify() -> Verification:
 
 
 def repair() -> None:
-    """Re-apply every forward SQL file (each is idempotent) in one transaction."""
+    """Re-apply the newest version of every SQL file the migrations run (each is
+    idempotent), in migration order, in one transaction."""
     with database_errors(), atomic(), connection().cursor() as cursor:
-        for name in SQL_FILES:
+        for name in manifest().files:
             cursor.execute(migration_sql(name))
         lock_down_django_tables()
 

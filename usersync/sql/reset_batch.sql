@@ -1,25 +1,15 @@
 -- --no-preserve, one keyset batch: reset the existing profiles of the next batch_size
 -- auth users after `after` to what a new profile gets (role 'user', active, no
--- deactivation, SSO fields from auth data; last_login is a fact, not a setting, and
--- is kept). Every reset profile's old values go to admin_audit_log, restorable.
+-- deactivation, SSO fields from auth data as usersync.profile_defaults gives them;
+-- last_login is a fact, not a setting, and is kept). Every reset profile's old
+-- values go to admin_audit_log, restorable.
 -- Parameters: after, batch_size, actor, run_id. Returns: reset.
-WITH batch AS (
-    SELECT u.id,
-           CASE WHEN u.raw_app_meta_data ->> 'provider' NOT IN ('email', 'phone', 'anonymous')
-                THEN left(u.raw_app_meta_data ->> 'provider', 50) END AS sso_provider
-      FROM auth.users u
-     WHERE u.id > %(after)s
-     ORDER BY u.id
+WITH defaults AS (
+    SELECT d.user_id, d.sso_provider, d.sso_user_id
+      FROM usersync.profile_defaults d
+     WHERE d.user_id > %(after)s
+     ORDER BY d.user_id
      LIMIT %(batch_size)s
-), defaults AS (
-    SELECT b.id AS user_id,
-           b.sso_provider,
-           (SELECT left(i.provider_id, 255)
-              FROM auth.identities i
-             WHERE i.user_id = b.id AND i.provider = b.sso_provider
-             ORDER BY i.created_at, i.id
-             LIMIT 1) AS sso_user_id
-      FROM batch b
 ), changed AS (
     SELECT p.user_id,
            jsonb_build_object(

@@ -1,74 +1,46 @@
 -- One keyset batch of the sync, preserve mode: the next batch_size auth users after
 -- `after` (by id); create the missing profiles (never for soft-deleted users); fill
--- NULLs from auth data (SSO provider, the provider's user id, last_login from
--- last_sign_in_at) without changing any value that is set. ON CONFLICT covers a
--- sign-up whose trigger made the profile while this batch ran.
--- Each user's profile is looked up once, through its index (LIMIT keeps the lateral
--- subquery a per-user probe): left to guess how many of the batch have a profile, the
--- planner would hash-join a scan of every profile, in every batch.
+-- NULLs from auth data without changing any value that is set. What a new profile
+-- gets and what may be filled are usersync.profile_sync's rules
+-- (migrations_sql/profile_rules.v1.sql).
+-- ON CONFLICT covers a sign-up whose trigger made the profile while this batch ran.
 -- Parameters: after (uuid), batch_size. Returns: last_id, scanned, created, filled.
 WITH batch AS (
-    SELECT u.id, u.sso_provider, u.last_sign_in_at, u.deleted_at,
-           p.user_id IS NOT NULL AS has_profile,
-           p.user_id IS NOT NULL
-           AND ((p.sso_provider IS NULL AND u.sso_provider IS NOT NULL)
-                OR (p.last_login IS NULL AND u.last_sign_in_at IS NOT NULL)
-                OR (p.sso_user_id IS NULL
-                    AND coalesce(p.sso_provider, u.sso_provider) IS NOT NULL)) AS may_fill
-      FROM (SELECT u.id,
-                   CASE WHEN u.raw_app_meta_data ->> 'provider' NOT IN ('email', 'phone', 'anonymous')
-                        THEN left(u.raw_app_meta_data ->> 'provider', 50) END AS sso_provider,
-                   u.last_sign_in_at,
-                   u.deleted_at
-              FROM auth.users u
-             WHERE u.id > %(after)s
-             ORDER BY u.id
-             LIMIT %(batch_size)s) u
-      LEFT JOIN LATERAL (
-           SELECT p.user_id, p.sso_provider, p.sso_user_id, p.last_login
-             FROM public.user_profiles p
-            WHERE p.user_id = u.id
-            LIMIT 1) p ON true
+    SELECT s.user_id AS id, s.sso_provider, s.sso_user_id, s.last_login,
+           s.creates, s.fills AS may_fill,
+           s.profile_sso_provider, s.profile_sso_user_id, s.profile_last_login,
+           s.filled_sso_provider, s.filled_sso_user_id, s.filled_last_login
+      FROM usersync.profile_sync s
+     WHERE s.user_id > %(after)s
+     ORDER BY s.user_id
+     LIMIT %(batch_size)s
 ), created AS (
     INSERT INTO public.user_profiles (user_id, role, is_active, sso_provider, sso_user_id, last_login)
-    SELECT b.id, 'user', true, b.sso_provider,
-           -- Only SSO users have a provider user id to look up.
-           CASE WHEN b.sso_provider IS NOT NULL THEN
-               (SELECT left(i.provider_id, 255)
-                  FROM auth.identities i
-                 WHERE i.user_id = b.id AND i.provider = b.sso_provider
-                 ORDER BY i.created_at, i.id
-                 LIMIT 1)
-           END,
-           b.last_sign_in_at
+    SELECT b.id, 'user', true, b.sso_provider, b.sso_user_id, b.last_login
       FROM batch b
-     WHERE b.deleted_at IS NULL
-       AND NOT b.has_profile
+     WHERE b.creates
         ON CONFLICT (user_id) DO NOTHING
     RETURNING user_id
 ), filled AS (
-    -- The conditions again on the row as it is now: a concurrent edit is never overwritten.
+    -- Each group of fields (the SSO pair, last_login) only while it is as the batch read
+    -- it: a concurrent edit is never overwritten, and the next run fills what it left.
     UPDATE public.user_profiles p
-       SET sso_provider = coalesce(p.sso_provider, b.sso_provider),
-           sso_user_id = coalesce(
-               p.sso_user_id,
-               (SELECT left(i.provider_id, 255)
-                  FROM auth.identities i
-                 WHERE i.user_id = p.user_id
-                   AND i.provider = coalesce(p.sso_provider, b.sso_provider)
-                 ORDER BY i.created_at, i.id
-                 LIMIT 1)),
-           last_login = coalesce(p.last_login, b.last_sign_in_at)
+       SET (sso_provider, sso_user_id) = (
+               SELECT CASE WHEN g.as_read THEN b.filled_sso_provider ELSE p.sso_provider END,
+                      CASE WHEN g.as_read THEN b.filled_sso_user_id ELSE p.sso_user_id END
+                 FROM (SELECT (p.sso_provider, p.sso_user_id) IS NOT DISTINCT FROM
+                              (b.profile_sso_provider, b.profile_sso_user_id) AS as_read) g),
+           last_login = CASE WHEN p.last_login IS NOT DISTINCT FROM b.profile_last_login
+                             THEN b.filled_last_login ELSE p.last_login END
       FROM batch b
      WHERE p.user_id = b.id
        AND p.user_id = ANY (ARRAY(SELECT id FROM batch WHERE may_fill))
-       AND ((p.sso_provider IS NULL AND b.sso_provider IS NOT NULL)
-            OR (p.last_login IS NULL AND b.last_sign_in_at IS NOT NULL)
-            OR (p.sso_user_id IS NULL
-                AND coalesce(p.sso_provider, b.sso_provider) IS NOT NULL
-                AND EXISTS (SELECT FROM auth.identities i
-                             WHERE i.user_id = p.user_id
-                               AND i.provider = coalesce(p.sso_provider, b.sso_provider))))
+       AND ((p.sso_provider, p.sso_user_id) IS NOT DISTINCT FROM
+                (b.profile_sso_provider, b.profile_sso_user_id)
+            AND (p.sso_provider, p.sso_user_id) IS DISTINCT FROM
+                (b.filled_sso_provider, b.filled_sso_user_id)
+            OR p.last_login IS NOT DISTINCT FROM b.profile_last_login
+            AND p.last_login IS DISTINCT FROM b.filled_last_login)
     RETURNING p.user_id
 )
 SELECT (SELECT id FROM batch ORDER BY id DESC LIMIT 1) AS last_id,

@@ -37,6 +37,8 @@ class PlannedProfile:
     phone: str | None
     provider: str
     created_at: datetime | None
+    sso_provider: str | None
+    sso_user_id: str | None
 
     def as_dict(self) -> dict:
         return {
@@ -45,6 +47,8 @@ class PlannedProfile:
             "phone": self.phone,
             "provider": self.provider,
             "created_at": isoformat(self.created_at),
+            "sso_provider": self.sso_provider,
+            "sso_user_id": self.sso_user_id,
         }
 
 
