@@ -20,8 +20,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from usersync.errors import InvalidField, database_errors
+from usersync.ids import parse_user_id
 from usersync.models import ChatErrorLog, UserActivityLog
-from usersync.sync.profiles import parse_user_id
 
 ERROR_TYPE_MAX_LENGTH = 100
 MESSAGE_MAX_LENGTH = 10_000

@@ -45,12 +45,13 @@ def fraction(text: str) -> float:
 
 
 def user_id(text: str) -> uuid.UUID:
+    from usersync.errors import BadInput
+    from usersync.ids import parse_user_id
+
     try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a user id (a UUID like 123e4567-e89b-12d3-a456-426614174000): {text!r}"
-        ) from None
+        return parse_user_id(text)
+    except BadInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def non_negative_int(text: str) -> int:

@@ -29,9 +29,10 @@ from usersync.errors import (
     UnknownUser,
     database_errors,
 )
+from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.models import AuthUser, UserProfile
-from usersync.sync.profiles import check_role, parse_user_id
+from usersync.sync.profiles import check_role
 
 # deactivation_reason is VARCHAR(255) (the spec's DDL).
 REASON_MAX_LENGTH = 255

@@ -14,6 +14,7 @@ from usersync.db.connection import atomic, connection
 from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
 from usersync.errors import BadInput, ProfileExists, UnknownUser, database_errors
+from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.sync import read_only_snapshot
 
@@ -22,17 +23,6 @@ INACTIVE_AT_CREATION = "created inactive"
 
 def allowed_roles() -> list[str]:
     return list(conf.ALLOWED_ROLES)
-
-
-def parse_user_id(value: str | uuid.UUID) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        raise BadInput(
-            f"not a user id (a UUID like 123e4567-e89b-12d3-a456-426614174000): {str(value)[:80]!r}"
-        ) from None
 
 
 def check_role(role: str) -> str:
