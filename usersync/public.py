@@ -67,13 +67,14 @@ def sync_users(
 
 def create_profile(
     user_id: str | uuid.UUID,
-    role: str = "user",
+    role: str | None = None,
     active: bool = True,
     *,
     actor: str | Actor = DEFAULT_ACTOR,
 ) -> CreatedProfile:
-    """Create one auth user's profile, audited (`create_profile`). ProfileExists if they
-    have one, UnknownUser if there is no such user."""
+    """Create one auth user's profile, audited (`create_profile`); role None means
+    USERSYNC_DEFAULT_ROLE. ProfileExists if they have one, UnknownUser if there is no
+    such user."""
     return profiles.create_profile(user_id, role=role, active=active, actor=_actor(actor))
 
 
