@@ -290,3 +290,15 @@ def test_access_token_hook__is_a_pinned_definer_function_only_the_auth_service_m
     definer, config, auth_admin_may, everyone_may = row
     assert (definer, auth_admin_may, everyone_may) == (True, True, False)
     assert 'search_path=""' in config
+
+
+def test_claims_schema__rejects_what_the_auth_service_rejects():
+    claims = make_event(uuid.uuid4())["claims"]
+    assert claims_schema_errors({"claims": claims}) == []
+    broken = {**claims, "exp": str(claims["exp"]), "amr": [1]}
+    del broken["session_id"]
+    assert claims_schema_errors({"claims": broken}) == [
+        "amr.0: 1 is not valid under any of the given schemas",
+        "claims: 'session_id' is a required property",
+        "exp: '" + str(claims["exp"]) + "' is not of type 'integer'",
+    ]
