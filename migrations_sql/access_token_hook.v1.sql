@@ -62,25 +62,13 @@ BEGIN
           FROM public.user_profiles p
          WHERE p.user_id = target;
         IF NOT FOUND THEN
-            -- The profile the sync would create (usersync/sql/sync_batch.sql).
+            -- The profile a sign-up gets (usersync.profile_defaults: profile_rules.v1.sql).
             INSERT INTO public.user_profiles
                    (user_id, role, is_active, sso_provider, sso_user_id, last_login)
-            SELECT u.id, 'user', true, s.sso_provider,
-                   CASE WHEN s.sso_provider IS NOT NULL THEN
-                       (SELECT left(i.provider_id, 255)
-                          FROM auth.identities i
-                         WHERE i.user_id = u.id AND i.provider = s.sso_provider
-                         ORDER BY i.created_at, i.id
-                         LIMIT 1)
-                   END,
-                   u.last_sign_in_at
-              FROM auth.users u
-             CROSS JOIN LATERAL (
-                   SELECT CASE WHEN u.raw_app_meta_data ->> 'provider'
-                                    NOT IN ('email', 'phone', 'anonymous')
-                               THEN left(u.raw_app_meta_data ->> 'provider', 50)
-                          END AS sso_provider) s
-             WHERE u.id = target
+            SELECT d.user_id, usersync.default_role(), true, d.sso_provider, d.sso_user_id,
+                   d.last_login
+              FROM usersync.profile_defaults d
+             WHERE d.user_id = target
                 ON CONFLICT (user_id) DO NOTHING
             RETURNING role, is_active INTO profile_role, profile_active;
             IF NOT FOUND THEN

@@ -20,7 +20,26 @@
 -- A view binds its names when it is created, so no search_path can redirect it. The
 -- usersync schema is not served by the REST API, and the API roles may not read them.
 
--- For each auth user, what a new profile gets.
+-- The role of a new profile: USERSYNC_DEFAULT_ROLE, which usersync writes here after
+-- every migrate and before every sync (the database cannot read Django's settings).
+CREATE TABLE IF NOT EXISTS usersync.profile_settings (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    default_role varchar(50) NOT NULL DEFAULT 'user'
+);
+INSERT INTO usersync.profile_settings DEFAULT VALUES ON CONFLICT DO NOTHING;
+REVOKE ALL ON usersync.profile_settings FROM PUBLIC, anon, authenticated;
+
+CREATE OR REPLACE FUNCTION usersync.default_role()
+RETURNS varchar
+LANGUAGE sql
+STABLE
+SET search_path = ''
+AS $function$
+    SELECT s.default_role FROM usersync.profile_settings s
+$function$;
+REVOKE EXECUTE ON FUNCTION usersync.default_role() FROM PUBLIC, anon, authenticated;
+
+-- For each auth user, what a new profile gets (and the role: usersync.default_role()).
 CREATE OR REPLACE VIEW usersync.profile_defaults AS
 SELECT u.id AS user_id,
        left(coalesce(s.signed_up_with, i.provider), 50)::varchar(50) AS sso_provider,

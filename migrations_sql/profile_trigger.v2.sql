@@ -16,7 +16,8 @@ BEGIN
     BEGIN
         INSERT INTO public.user_profiles
                (user_id, role, is_active, sso_provider, sso_user_id, last_login)
-        SELECT d.user_id, 'user', true, d.sso_provider, d.sso_user_id, d.last_login
+        SELECT d.user_id, usersync.default_role(), true, d.sso_provider, d.sso_user_id,
+               d.last_login
           FROM usersync.profile_defaults d
          WHERE d.user_id = NEW.id
             ON CONFLICT (user_id) DO NOTHING;

@@ -54,9 +54,9 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         *files,
         "staff_links.v1",
         "admin_indexes.v1",
-        "access_token_hook.v1",
         "profile_rules.v1",
         "profile_trigger.v2",
+        "access_token_hook.v1",
     ]
 
 

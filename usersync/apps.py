@@ -19,10 +19,12 @@ class UsersyncConfig(AppConfig):
         from usersync.db.lockdown import lock_down_django_tables
         from usersync.db.operations import guard_planned_rollback
         from usersync.staff.identity import forget_deleted_user
+        from usersync.sync.defaults import store_default_role_after_migrate
 
         # Each receives the database being migrated as `using`.
         pre_migrate.connect(guard_planned_rollback, sender=self)
         post_migrate.connect(lock_down_django_tables, sender=self)
+        post_migrate.connect(store_default_role_after_migrate, sender=self)
         post_delete.connect(forget_deleted_user, sender=settings.AUTH_USER_MODEL)
         # Settings only: none of them touches the database (no "database" tag).
         for check in checks.CHECKS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from usersync.conf import conf
 from usersync.db.connection import alias, atomic, connection, migrate_command
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
 from usersync.db.rows import fetch_all, fetch_one
@@ -17,6 +18,7 @@ from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
 from usersync.schema import hook
 from usersync.schema.manifest import manifest
+from usersync.sync import defaults
 
 REPAIR = "python manage.py verify_migration --repair"
 
@@ -245,10 +247,27 @@ def _check_security() -> list[Check]:
     return checks
 
 
+def _check_default_role() -> list[Check]:
+    stored = defaults.stored_default_role()
+    if stored is None:  # not migrated: the tables check says so
+        return []
+    ok = stored == conf.DEFAULT_ROLE
+    detail = (
+        ""
+        if ok
+        else f"the database gives {stored!r}, USERSYNC_DEFAULT_ROLE is {conf.DEFAULT_ROLE!r}"
+    )
+    return [Check("functions", "new profiles get USERSYNC_DEFAULT_ROLE", ok, detail)]
+
+
 def verify() -> Verification:
     with database_errors():
         return Verification(
-            checks=_check_tables() + _check_triggers() + _check_functions() + _check_security()
+            checks=_check_tables()
+            + _check_triggers()
+            + _check_functions()
+            + _check_default_role()
+            + _check_security()
         )
 
 
@@ -259,6 +278,7 @@ def repair() -> None:
         for name in manifest().files:
             cursor.execute(migration_sql(name))
         lock_down_django_tables()
+    defaults.store_default_role()
 
 
 def end_to_end() -> list[Check]:

@@ -14,7 +14,8 @@ WITH profiles AS (
 ), differences AS (
     SELECT user_id, email,
            jsonb_strip_nulls(jsonb_build_object(
-               'role', CASE WHEN role IS DISTINCT FROM 'user' THEN to_jsonb(role) END,
+               'role', CASE WHEN role IS DISTINCT FROM (SELECT usersync.default_role())
+                            THEN to_jsonb(role) END,
                'is_active', CASE WHEN is_active IS DISTINCT FROM true
                                  THEN coalesce(to_jsonb(is_active), 'null'::jsonb) END,
                'deactivated_at', to_jsonb(deactivated_at),

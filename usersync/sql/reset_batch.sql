@@ -1,11 +1,11 @@
 -- --no-preserve, one keyset batch: reset the existing profiles of the next batch_size
--- auth users after `after` to what a new profile gets (role 'user', active, no
+-- auth users after `after` to what a new profile gets (the default role, active, no
 -- deactivation, SSO fields from auth data as usersync.profile_defaults gives them;
 -- last_login is a fact, not a setting, and is kept). Every reset profile's old
 -- values go to admin_audit_log, restorable.
 -- Parameters: after, batch_size, actor, run_id. Returns: reset.
 WITH defaults AS (
-    SELECT d.user_id, d.sso_provider, d.sso_user_id
+    SELECT d.user_id, d.sso_provider, d.sso_user_id, (SELECT usersync.default_role()) AS role
       FROM usersync.profile_defaults d
      WHERE d.user_id > %(after)s
      ORDER BY d.user_id
@@ -17,7 +17,7 @@ WITH defaults AS (
                'deactivated_by', p.deactivated_by, 'deactivation_reason', p.deactivation_reason,
                'sso_provider', p.sso_provider, 'sso_user_id', p.sso_user_id) AS old_values,
            jsonb_build_object(
-               'role', 'user', 'is_active', true, 'deactivated_at', NULL,
+               'role', d.role, 'is_active', true, 'deactivated_at', NULL,
                'deactivated_by', NULL, 'deactivation_reason', NULL,
                'sso_provider', d.sso_provider, 'sso_user_id', d.sso_user_id) AS new_values
       FROM public.user_profiles p
@@ -25,11 +25,11 @@ WITH defaults AS (
      WHERE (p.role, p.is_active, p.deactivated_at, p.deactivated_by, p.deactivation_reason,
             p.sso_provider, p.sso_user_id)
            IS DISTINCT FROM
-           ('user', true, NULL, NULL, NULL, d.sso_provider, d.sso_user_id)
+           (d.role, true, NULL, NULL, NULL, d.sso_provider, d.sso_user_id)
        FOR UPDATE OF p
 ), reset AS (
     UPDATE public.user_profiles p
-       SET role = 'user', is_active = true, deactivated_at = NULL, deactivated_by = NULL,
+       SET role = c.new_values ->> 'role', is_active = true, deactivated_at = NULL, deactivated_by = NULL,
            deactivation_reason = NULL,
            sso_provider = c.new_values ->> 'sso_provider',
            sso_user_id = c.new_values ->> 'sso_user_id'

@@ -16,7 +16,8 @@ WITH batch AS (
      LIMIT %(batch_size)s
 ), created AS (
     INSERT INTO public.user_profiles (user_id, role, is_active, sso_provider, sso_user_id, last_login)
-    SELECT b.id, 'user', true, b.sso_provider, b.sso_user_id, b.last_login
+    SELECT b.id, (SELECT usersync.default_role()), true, b.sso_provider, b.sso_user_id,
+           b.last_login
       FROM batch b
      WHERE b.creates
         ON CONFLICT (user_id) DO NOTHING

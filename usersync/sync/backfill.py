@@ -20,6 +20,7 @@ from usersync.db.connection import atomic, connection
 from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.errors import LeaseLost, database_errors
+from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat, read_only_snapshot
 
@@ -184,6 +185,7 @@ def sync(
     if dry_run:
         return plan()
     batch_size = batch_size or conf.SYNC_BATCH_SIZE
+    store_default_role()
     with database_errors():
         run = start_run(
             preserve=preserve,

@@ -7,6 +7,6 @@ from usersync.db.operations import RunSQLFile
 
 
 class Migration(migrations.Migration):
-    dependencies = [("usersync", "0006_staff_link_user_across_databases")]
+    dependencies = [("usersync", "0007_profile_rules")]
 
     operations = [RunSQLFile("access_token_hook.v1")]

@@ -7,6 +7,6 @@ from usersync.db.operations import RunSQLFile
 
 
 class Migration(migrations.Migration):
-    dependencies = [("usersync", "0007_access_token_hook")]
+    dependencies = [("usersync", "0006_staff_link_user_across_databases")]
 
     operations = [RunSQLFile("profile_rules.v1"), RunSQLFile("profile_trigger.v2")]

@@ -1,0 +1,36 @@
+"""The role of a new profile, in the database: the triggers, the access token hook and
+the sync read it there (usersync.default_role()), since the database cannot read
+Django's settings. usersync writes USERSYNC_DEFAULT_ROLE there after every migrate and
+before every sync, and verify_migration reports a difference."""
+
+from __future__ import annotations
+
+from usersync.conf import conf
+from usersync.db.connection import alias, atomic, connection
+from usersync.db.rows import fetch_value
+from usersync.db.sql import query
+from usersync.errors import database_errors
+
+
+def stored_default_role() -> str | None:
+    """The role the database gives new profiles (the triggers, the hook, the sync)."""
+    with connection().cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('usersync.default_role()') IS NOT NULL")
+        if not fetch_value(cursor):
+            return None  # not migrated (yet, or any more)
+        cursor.execute(query("stored_default_role"))
+        return fetch_value(cursor)
+
+
+def store_default_role() -> bool:
+    """Write USERSYNC_DEFAULT_ROLE into the database, where the triggers and the sync
+    read it; True if it changed. Done after every migrate and before every sync."""
+    with database_errors(), atomic(), connection().cursor() as cursor:
+        cursor.execute(query("store_default_role"), {"role": conf.DEFAULT_ROLE})
+        return bool(fetch_value(cursor))
+
+
+def store_default_role_after_migrate(using: str = "default", **kwargs) -> None:
+    """post_migrate: on usersync's database, once its tables exist."""
+    if using == alias() and stored_default_role() is not None:
+        store_default_role()
