@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "JWKS": "",
     "JWT_AUDIENCE": "authenticated",
     "JWT_ISSUER": "",
+    # How long keys fetched from JWKS_URL are used: a key the auth server stops
+    # publishing stops verifying within this many seconds.
+    "JWKS_CACHE_SECONDS": 300,
     # The application integration writes last_login at most this often per user (s).
     "LAST_LOGIN_INTERVAL_SECONDS": 300,
     # POST /api/chat-errors refuses larger bodies.
@@ -75,6 +78,7 @@ class Conf:
     JWKS: str
     JWT_AUDIENCE: str
     JWT_ISSUER: str
+    JWKS_CACHE_SECONDS: int
     LAST_LOGIN_INTERVAL_SECONDS: int
     CHAT_ERROR_MAX_BYTES: int
 
