@@ -64,13 +64,15 @@ def _asymmetric_key(kid: str | None) -> Any:
 
 
 def _key_for(header: dict) -> Any:
-    algorithm = header.get("alg")
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if not isinstance(algorithm, str) or not isinstance(kid, (str, type(None))):
+        raise InvalidToken("token is malformed")  # e.g. a list, which would not hash
     if algorithm == "HS256":
         if not conf.JWT_SECRET:
             raise InvalidToken("HS256 tokens are not accepted (no JWT secret configured)")
         return conf.JWT_SECRET
     if algorithm in ASYMMETRIC:
-        return _asymmetric_key(header.get("kid"))
+        return _asymmetric_key(kid)
     raise InvalidToken(f"unsupported token algorithm {str(algorithm)[:20]!r}")
 
 
