@@ -89,6 +89,10 @@ class NotMigrated(UsersyncError):
     """usersync's tables or schema do not exist (run migrate)."""
 
 
+class UnexpectedDatabaseError(UsersyncError):
+    """Any other database error; its text is the database's."""
+
+
 class SyncAlreadyRunning(UsersyncError):
     exit_code = 1
 
@@ -201,7 +205,7 @@ def explain(error: DatabaseError) -> UsersyncError:
                 f"cannot connect to the database at {database_address()}: "
                 f"{reason.rsplit('failed:', 1)[-1].strip()}"
             )
-    return UsersyncError(f"database error: {_first_line(cause)}")
+    return UnexpectedDatabaseError(f"database error: {_first_line(cause)}")
 
 
 @contextlib.contextmanager

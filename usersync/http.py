@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from usersync.errors import (
     OwnProfile,
     ProfileExists,
     SyncAlreadyRunning,
+    UnexpectedDatabaseError,
     UnknownUser,
     UsersyncError,
     VerificationUnavailable,
@@ -42,6 +44,18 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (NotMigrated, 503),
     (DatabasePermissionDenied, 503),
 ]
+# Their text names the database's host, port and name, or quotes it: the caller gets a
+# generic message, the server log the detail.
+DATABASE_ERRORS = (
+    DatabaseUnavailable,
+    NotMigrated,
+    DatabasePermissionDenied,
+    UnexpectedDatabaseError,
+)
+UNAVAILABLE = "the service cannot reach its database right now; try again later"
+MISCONFIGURED = "the service cannot use its database; the server log has the reason"
+
+logger = logging.getLogger("usersync")
 
 
 # Deeper JSON is refused: nothing usersync stores needs more, and the parser, the checks
@@ -97,6 +111,10 @@ def as_http_error(error: Exception) -> HttpError:
         return HttpError(503, str(error))
     if isinstance(error, UsersyncError):
         status = next((s for kind, s in STATUS_OF_ERROR if isinstance(error, kind)), 500)
+        if isinstance(error, DATABASE_ERRORS):
+            logger.error("usersync: %s", error)
+            generic = UNAVAILABLE if isinstance(error, DatabaseUnavailable) else MISCONFIGURED
+            return HttpError(status, generic)
         return HttpError(status, str(error), getattr(error, "field", None))
     raise error
 
