@@ -94,6 +94,8 @@ def test_checks__the_defaults_pass_all_but_the_missing_token_keys(settings):
         ("usersync.E017", {"CHAT_ERROR_MAX_BYTES": 0}),
         ("usersync.E020", {"JWKS_CACHE_SECONDS": 0}),
         ("usersync.E020", {"JWKS_CACHE_SECONDS": "300"}),
+        ("usersync.E021", {"CHAT_ERROR_PER_MINUTE": 0}),
+        ("usersync.E022", {"CHAT_ERROR_PER_DAY": 2.5}),
         ("usersync.E018", {"ALLOW_DATA_LOSS": "false"}),
         ("usersync.E018", {"DISABLE_BOOTSTRAP": 1}),
         ("usersync.E018", {"JWT_SECRET": 12345}),

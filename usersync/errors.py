@@ -93,6 +93,16 @@ class UnexpectedDatabaseError(UsersyncError):
     """Any other database error; its text is the database's."""
 
 
+class QuotaExceeded(UsersyncError):
+    """Too many requests (HTTP 429); retry_after: seconds until one more is allowed."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SyncAlreadyRunning(UsersyncError):
     exit_code = 1
 

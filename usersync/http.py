@@ -23,6 +23,7 @@ from usersync.errors import (
     NotMigrated,
     OwnProfile,
     ProfileExists,
+    QuotaExceeded,
     SyncAlreadyRunning,
     UnexpectedDatabaseError,
     UnknownUser,
@@ -39,6 +40,7 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (OwnProfile, 409),
     (SyncAlreadyRunning, 409),
     (LeaseLost, 409),
+    (QuotaExceeded, 429),
     (BadInput, 400),
     (DatabaseUnavailable, 503),
     (NotMigrated, 503),
@@ -115,6 +117,8 @@ def as_http_error(error: Exception) -> HttpError:
             logger.error("usersync: %s", error)
             generic = UNAVAILABLE if isinstance(error, DatabaseUnavailable) else MISCONFIGURED
             return HttpError(status, generic)
+        if isinstance(error, QuotaExceeded):
+            return HttpError(status, str(error), headers={"Retry-After": str(error.retry_after)})
         return HttpError(status, str(error), getattr(error, "field", None))
     raise error
 
