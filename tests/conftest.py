@@ -7,6 +7,7 @@ from django.db import connection, connections
 from tests.db import closed_port
 from tests.factories import AuthUserFactory
 from tests.tokens import make_token
+from usersync.access.jwks import key_cache
 from usersync.models import UserProfile
 
 
@@ -52,6 +53,7 @@ def view_only_client(client, django_user_model):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    key_cache.cache_clear()
 
 
 @pytest.fixture

@@ -5,10 +5,12 @@ for the monitoring URLs also the monitoring token and Django sessions."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
 from tests.factories import AuthUserFactory
 from tests.tokens import MONITORING_TOKEN, bearer, make_token
@@ -163,8 +165,27 @@ def test_staff_health__with_a_staff_session_and_the_database_down_is_503(databas
     )
 
 
-def test_api__with_the_database_down_is_503(database_down, client):
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/users/"),
+        ("patch", "/api/users/6d0c5f0e-8b5f-4c11-9d57-0a8a6f9c2b11/"),
+        ("post", "/api/chat-errors"),
+    ],
+)
+def test_api__with_the_database_down_is_503_with_the_detail_only_in_the_server_log(
+    database_down, client, caplog, method, url
+):
     token = make_token("6d0c5f0e-8b5f-4c11-9d57-0a8a6f9c2b11")
-    response = client.get("/api/users/", headers=bearer(token))
+    with caplog.at_level(logging.ERROR, logger="usersync"):
+        body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+        response = getattr(client, method)(url, headers=bearer(token), **body)
     assert response.status_code == 503
-    assert response.json()["error"].startswith("cannot connect to the database at 127.0.0.1:")
+    assert response.json() == {
+        "error": "the service cannot reach its database right now; try again later"
+    }
+    dbname = connection.settings_dict["NAME"]
+    for secret in ("127.0.0.1", str(database_down), dbname):
+        assert secret not in response.content.decode()
+    logged = [r.getMessage() for r in caplog.records if r.name == "usersync"]
+    assert any(f"127.0.0.1:{database_down}/{dbname}" in line for line in logged)

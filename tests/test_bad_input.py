@@ -3,6 +3,11 @@ the database is unchanged. Plus generated arguments: no traceback ever escapes."
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import time
 from io import StringIO
 
 import pytest
@@ -12,6 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.tokens import JWT_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +34,8 @@ def database_fingerprint() -> tuple:
                    (SELECT count(*) FROM public.admin_audit_log),
                    (SELECT count(*) FROM usersync.sync_runs),
                    (SELECT count(*) FROM usersync.sync_lease),
-                   (SELECT count(*) FROM auth.users)
+                   (SELECT count(*) FROM auth.users),
+                   (SELECT count(*) FROM public.chat_error_log)
             """
         )
         return cursor.fetchone()
@@ -182,16 +190,43 @@ API_BAD_REQUESTS = [
 ]
 
 
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+CHAT = '"error_type": "timeout", "message": "no answer"'
+# Bodies Python's json reads but PostgreSQL, UTF-8 or the recursion limit would not take.
+UNSTORABLE_BODIES = [
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"v": NaN}}}}'),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"v": Infinity}}}}'),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": [-Infinity]}}'),
+    ("post", "/api/chat-errors", '{"error_type": "timeout", "message": "\\ud800"}'),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"\\udfff": 1}}}}'),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {nested(700)}}}'),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {nested(5_000)}}}'),
+    ("patch", "/api/users/{existing}/", '{"role": "user", "reason": NaN}'),
+    ("patch", "/api/users/{existing}/", '{"is_active": Infinity}'),
+    ("patch", "/api/users/{existing}/", '{"is_active": false, "reason": "\\ud800"}'),
+    ("patch", "/api/users/{existing}/", f'{{"reason": {nested(700)}}}'),
+    ("patch", "/api/users/{existing}/", f'{{"reason": {nested(5_000)}}}'),
+]
+API_BAD_REQUESTS += [(m, url, body, "application/json", 400) for m, url, body in UNSTORABLE_BODIES]
+
+
 @pytest.mark.parametrize(
     ("method", "url", "body", "content_type", "status"),
     API_BAD_REQUESTS,
     ids=lambda v: str(v)[:50],
 )
 def test_api_bad_request__is_a_4xx_json_error_and_changes_nothing(
-    client, admin_headers, people, method, url, body, content_type, status
+    client, admin, admin_headers, people, method, url, body, content_type, status
 ):
+    from usersync.models import UserProfile
+
     for placeholder, user_id in people.items():
         url = url.replace(placeholder, user_id)
+    # Signed in just now: the request writes no last_login of its own.
+    UserProfile.objects.filter(user_id=admin.pk).update(last_login=timezone.now())
     before = database_fingerprint()
     kwargs = {"headers": admin_headers}
     if body is not None:
@@ -246,3 +281,42 @@ def test_admin_role_outside_the_allowed_roles__is_a_form_error(admin_client, peo
     assert response.status_code == 200
     assert "Select a valid choice" in str(response.context["adminform"].form.errors["role"])
     assert database_fingerprint() == before
+
+
+def hs256_token_with_header(header: dict, sub: str) -> str:
+    def b64(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    claims = {"sub": sub, "aud": "authenticated", "exp": int(time.time()) + 600}
+    signing_input = b64(json.dumps(header).encode()) + b"." + b64(json.dumps(claims).encode())
+    signature = b64(hmac.new(JWT_SECRET.encode(), signing_input, hashlib.sha256).digest())
+    return (signing_input + b"." + signature).decode()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"alg": ["HS256"], "typ": "JWT"},
+        {"alg": {"HS256": True}, "typ": "JWT"},
+        {"alg": None, "typ": "JWT"},
+        {"alg": 256, "typ": "JWT"},
+        {"alg": "RS256", "kid": ["a"], "typ": "JWT"},
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize(
+    ("method", "url"), [("post", "/api/chat-errors"), ("patch", "/api/users/{existing}/")]
+)
+def test_api_token_with_an_odd_header__is_a_401_json_error(
+    client, admin, people, header, method, url
+):
+    url = url.replace("{existing}", people["{existing}"])
+    token = hs256_token_with_header(header, str(admin.pk))
+    response = getattr(client, method)(
+        url,
+        '{"error_type": "x", "message": "y"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] in ("token is malformed", "token is invalid")

@@ -86,3 +86,22 @@ def test_admin_create_profile_form__offers_the_default_role_first_chosen(default
         "user",
         *(["member"] if default_role == "member" else []),
     ]
+
+
+def test_chat_errors__admin_listed_first_never_makes_a_profile_less_caller_an_admin(
+    client, auth_user_factory, settings
+):
+    # The attack: ALLOWED_ROLES=admin,user and no DEFAULT_ROLE set; the first listed role
+    # must not be what a profile-less caller gets, nor open the user-management API.
+    settings.USERSYNC_ALLOWED_ROLES = ["admin", "user"]
+    user = auth_user_factory(with_profile=False)
+    headers = bearer(make_token(user.pk))
+    response = client.post(
+        "/api/chat-errors",
+        json.dumps({"error_type": "timeout", "message": "no answer"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201
+    assert profile_of(user).role == "user"
+    assert client.get("/api/users/", headers=headers).status_code == 403

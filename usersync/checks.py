@@ -32,6 +32,9 @@ E018  A flag (USERSYNC_ALLOW_DATA_LOSS, USERSYNC_DISABLE_BOOTSTRAP) is not True 
       _MONITORING_TOKEN) is not a string. A string "false" would count as set.
 E019  usersync's models would not reach USERSYNC_DATABASE: a database other than "default"
       needs usersync.routers.UsersyncRouter in DATABASE_ROUTERS.
+E020  USERSYNC_JWKS_CACHE_SECONDS is not a whole number of at least 1.
+E021  USERSYNC_CHAT_ERROR_PER_MINUTE is not a whole number of at least 1.
+E022  USERSYNC_CHAT_ERROR_PER_DAY is not a whole number of at least 1.
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -71,6 +74,9 @@ WHOLE_NUMBERS = {
     "STATUS_CACHE_SECONDS": (0, "usersync.E015"),
     "LAST_LOGIN_INTERVAL_SECONDS": (0, "usersync.E016"),
     "CHAT_ERROR_MAX_BYTES": (1, "usersync.E017"),
+    "JWKS_CACHE_SECONDS": (1, "usersync.E020"),
+    "CHAT_ERROR_PER_MINUTE": (1, "usersync.E021"),
+    "CHAT_ERROR_PER_DAY": (1, "usersync.E022"),
 }
 # Strings whose own checks say more than "not a string".
 CHECKED_STRINGS = {"DATABASE", "DEFAULT_ROLE", "ADMIN_ROLE", "JWT_AUDIENCE"}

@@ -48,10 +48,17 @@ DEFAULTS: dict[str, Any] = {
     "JWKS": "",
     "JWT_AUDIENCE": "authenticated",
     "JWT_ISSUER": "",
+    # How long keys fetched from JWKS_URL are used: a key the auth server stops
+    # publishing stops verifying within this many seconds.
+    "JWKS_CACHE_SECONDS": 300,
     # The application integration writes last_login at most this often per user (s).
     "LAST_LOGIN_INTERVAL_SECONDS": 300,
-    # POST /api/chat-errors refuses larger bodies.
+    # POST /api/chat-errors refuses larger bodies, and more entries per user than these
+    # in any minute or 24 hours (429). With anonymous sign-ins on, anyone can get a token:
+    # the defaults bound one token to about 1.6 MB a day.
     "CHAT_ERROR_MAX_BYTES": 16_384,
+    "CHAT_ERROR_PER_MINUTE": 10,
+    "CHAT_ERROR_PER_DAY": 100,
 }
 
 
@@ -75,8 +82,11 @@ class Conf:
     JWKS: str
     JWT_AUDIENCE: str
     JWT_ISSUER: str
+    JWKS_CACHE_SECONDS: int
     LAST_LOGIN_INTERVAL_SECONDS: int
     CHAT_ERROR_MAX_BYTES: int
+    CHAT_ERROR_PER_MINUTE: int
+    CHAT_ERROR_PER_DAY: int
 
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:

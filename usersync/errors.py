@@ -89,6 +89,20 @@ class NotMigrated(UsersyncError):
     """usersync's tables or schema do not exist (run migrate)."""
 
 
+class UnexpectedDatabaseError(UsersyncError):
+    """Any other database error; its text is the database's."""
+
+
+class QuotaExceeded(UsersyncError):
+    """Too many requests (HTTP 429); retry_after: seconds until one more is allowed."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class SyncAlreadyRunning(UsersyncError):
     exit_code = 1
 
@@ -201,7 +215,7 @@ def explain(error: DatabaseError) -> UsersyncError:
                 f"cannot connect to the database at {database_address()}: "
                 f"{reason.rsplit('failed:', 1)[-1].strip()}"
             )
-    return UsersyncError(f"database error: {_first_line(cause)}")
+    return UnexpectedDatabaseError(f"database error: {_first_line(cause)}")
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +23,9 @@ from usersync.errors import (
     NotMigrated,
     OwnProfile,
     ProfileExists,
+    QuotaExceeded,
     SyncAlreadyRunning,
+    UnexpectedDatabaseError,
     UnknownUser,
     UsersyncError,
     VerificationUnavailable,
@@ -37,11 +40,29 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (OwnProfile, 409),
     (SyncAlreadyRunning, 409),
     (LeaseLost, 409),
+    (QuotaExceeded, 429),
     (BadInput, 400),
     (DatabaseUnavailable, 503),
     (NotMigrated, 503),
     (DatabasePermissionDenied, 503),
 ]
+# Their text names the database's host, port and name, or quotes it: the caller gets a
+# generic message, the server log the detail.
+DATABASE_ERRORS = (
+    DatabaseUnavailable,
+    NotMigrated,
+    DatabasePermissionDenied,
+    UnexpectedDatabaseError,
+)
+UNAVAILABLE = "the service cannot reach its database right now; try again later"
+MISCONFIGURED = "the service cannot use its database; the server log has the reason"
+
+logger = logging.getLogger("usersync")
+
+
+# Deeper JSON is refused: nothing usersync stores needs more, and the parser, the checks
+# and the database driver all recurse.
+MAX_JSON_DEPTH = 32
 
 
 class HttpError(Exception):
@@ -92,6 +113,12 @@ def as_http_error(error: Exception) -> HttpError:
         return HttpError(503, str(error))
     if isinstance(error, UsersyncError):
         status = next((s for kind, s in STATUS_OF_ERROR if isinstance(error, kind)), 500)
+        if isinstance(error, DATABASE_ERRORS):
+            logger.error("usersync: %s", error)
+            generic = UNAVAILABLE if isinstance(error, DatabaseUnavailable) else MISCONFIGURED
+            return HttpError(status, generic)
+        if isinstance(error, QuotaExceeded):
+            return HttpError(status, str(error), headers={"Retry-After": str(error.retry_after)})
         return HttpError(status, str(error), getattr(error, "field", None))
     raise error
 
@@ -110,18 +137,40 @@ def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _field_with_nul(data: Any, field: str | None = None) -> str | None:
-    """The top-level field holding a NUL character anywhere (PostgreSQL stores none)."""
-    if isinstance(data, str):
-        return field if "\x00" in data else None
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found = _field_with_nul(key, field or key) or _field_with_nul(value, field or key)
-            if found:
-                return found
-    if isinstance(data, list):
-        return next((f for item in data if (f := _field_with_nul(item, field))), None)
+def _refuse_constant(name: str) -> Any:
+    # JSON has no NaN or Infinity; Python's json reads them, PostgreSQL refuses them.
+    raise HttpError(400, f"the request body holds {name}, which JSON does not allow")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (not valid Unicode)"
     return None
+
+
+def check_json_values(data: Any, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """400 naming the top-level field whose text PostgreSQL cannot store (a NUL, an
+    unpaired surrogate), or when the value nests deeper than max_depth. Iterative, so
+    any depth is safe."""
+    stack: list[tuple[Any, str | None, int]] = [(data, None, 0)]
+    while stack:
+        value, field, depth = stack.pop()
+        if depth > max_depth:
+            raise HttpError(400, f"the JSON nests deeper than {max_depth} levels", field)
+        if isinstance(value, str):
+            if problem := _text_problem(value):
+                shown = (field or "the request body")[:60].encode("utf-8", "replace").decode()
+                raise HttpError(400, f"{shown} {problem}", field)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, field or key, depth + 1))
+                stack.append((item, field or key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, field, depth + 1) for item in value)
 
 
 def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
@@ -143,13 +192,14 @@ def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
             415, f"send the body as application/json, not {request.content_type or 'nothing'}"
         )
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "the request body is not valid JSON") from None
+    except RecursionError:
+        raise HttpError(400, f"the JSON nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(data, dict):
         raise HttpError(400, "the request body must be a JSON object")
-    if field := _field_with_nul(data):
-        raise HttpError(400, f"{field[:60]} contains a NUL character", field)
+    check_json_values(data)
     return data
 
 
@@ -223,8 +273,10 @@ def json_methods(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
                     f"method {request.method} not allowed",
                     headers={"Allow": ", ".join(methods)},
                 )
-            if field := _field_with_nul(dict(request.GET.items())):
-                return error_response(400, f"{field[:60]} contains a NUL character", field)
+            try:
+                check_json_values(dict(request.GET.items()))
+            except HttpError as error:
+                return error_response(error.status, error.message, error.field)
             return view(request, *args, **kwargs)
 
         return wrapper

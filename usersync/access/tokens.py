@@ -16,11 +16,11 @@ from typing import Any
 
 import jwt
 
+from usersync.access import jwks
 from usersync.conf import conf
 from usersync.errors import InvalidToken, VerificationUnavailable
 
 ASYMMETRIC = {"RS256", "ES256"}
-JWKS_TIMEOUT_SECONDS = 5
 LEEWAY_SECONDS = 10
 
 
@@ -44,12 +44,6 @@ def bearer_token(authorization: str | None) -> str:
 
 
 @lru_cache(maxsize=4)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
-    # Keys are cached for 10 minutes; a new key id refetches (Supabase key rotation).
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=600, timeout=JWKS_TIMEOUT_SECONDS)
-
-
-@lru_cache(maxsize=4)
 def _inline_jwks(text: str) -> jwt.PyJWKSet:
     try:
         return jwt.PyJWKSet.from_dict(json.loads(text))
@@ -57,7 +51,7 @@ def _inline_jwks(text: str) -> jwt.PyJWKSet:
         raise VerificationUnavailable(f"SUPABASE_JWKS is not a valid JWKS: {error}") from None
 
 
-def _asymmetric_key(token: str, kid: str | None) -> Any:
+def _asymmetric_key(kid: str | None) -> Any:
     if conf.JWKS:
         keys = _inline_jwks(conf.JWKS)
         for key in keys.keys:
@@ -65,23 +59,20 @@ def _asymmetric_key(token: str, kid: str | None) -> Any:
                 return key
         raise InvalidToken("token signed with an unknown key")
     if conf.JWKS_URL:
-        try:
-            return _jwks_client(conf.JWKS_URL).get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientConnectionError:
-            raise VerificationUnavailable("the JWKS of the auth server cannot be fetched") from None
-        except jwt.PyJWKClientError:
-            raise InvalidToken("token signed with an unknown key") from None
+        return jwks.key_cache(conf.JWKS_URL, conf.JWKS_CACHE_SECONDS).signing_key(kid)
     raise InvalidToken("asymmetric tokens are not accepted (no JWKS configured)")
 
 
-def _key_for(token: str, header: dict) -> Any:
-    algorithm = header.get("alg")
+def _key_for(header: dict) -> Any:
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if not isinstance(algorithm, str) or not isinstance(kid, (str, type(None))):
+        raise InvalidToken("token is malformed")  # e.g. a list, which would not hash
     if algorithm == "HS256":
         if not conf.JWT_SECRET:
             raise InvalidToken("HS256 tokens are not accepted (no JWT secret configured)")
         return conf.JWT_SECRET
     if algorithm in ASYMMETRIC:
-        return _asymmetric_key(token, header.get("kid"))
+        return _asymmetric_key(kid)
     raise InvalidToken(f"unsupported token algorithm {str(algorithm)[:20]!r}")
 
 
@@ -93,7 +84,7 @@ def verify(token: str) -> Claims:
         )
     try:
         header = jwt.get_unverified_header(token)
-        key = _key_for(token, header)
+        key = _key_for(header)
         payload = jwt.decode(
             token,
             key,

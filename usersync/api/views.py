@@ -31,7 +31,7 @@ from usersync.http import (
     read_json,
     refuse_unknown_fields,
 )
-from usersync.logs import records as logs
+from usersync.logs import quota
 from usersync.staff import actions as staff_actions
 from usersync.sync import profiles
 
@@ -152,14 +152,15 @@ def sync(request: HttpRequest) -> HttpResponse:
 @json_methods("POST")
 @supabase_user_required
 def chat_errors(request: HttpRequest) -> HttpResponse:
-    """POST /api/chat-errors {"error_type", "message", "context"}: the caller's own."""
+    """POST /api/chat-errors {"error_type", "message", "context"}: the caller's own,
+    within their quota (429 with Retry-After past it)."""
     data = read_json(request, conf.CHAT_ERROR_MAX_BYTES)
     refuse_unknown_fields(data, {"error_type", "message", "context", "user_id"})
     own = request.supabase_user.user_id
     claimed = data.get("user_id")
     if claimed is not None and param_uuid(str(claimed), "user_id") != own:
         raise HttpError(403, "you can record only your own errors", "user_id")
-    entry = logs.record_chat_error(
+    entry = quota.record_within_quota(
         own, data.get("error_type"), data.get("message"), data.get("context")
     )
     return JsonResponse({"id": entry.id, "created_at": entry.created_at.isoformat()}, status=201)
