@@ -161,3 +161,11 @@ def test_person_page__linked_from_profile_history_missing_list_and_audit(
     staff_actions.change_role(ann.pk, "admin", audit.Actor("admin:boss"))
     audit_list = admin_client.get(reverse("admin:usersync_adminauditlog_changelist"))
     assert f'<a href="{person(ann.pk)}">ann@example.com</a>' in audit_list.content.decode()
+
+
+def test_changes_text__lists_changed_values_only():
+    from usersync.staff.diagnosis import changes_text
+
+    old = {"role": "user", "deactivated_by": None}
+    assert changes_text(old, {"role": "admin", "deactivated_by": None}) == "role: user → admin"
+    assert changes_text(None, {"is_active": False}) == "is_active: - → False"

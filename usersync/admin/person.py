@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from usersync.admin.filters import provider_label
 from usersync.models import UserProfile
-from usersync.staff.diagnosis import diagnose
+from usersync.staff.diagnosis import HISTORY_LIMIT, changes_text, diagnose
 
 
 def person_url(admin_site_name: str, user_id: uuid.UUID | str) -> str:
@@ -54,6 +54,8 @@ class PersonPageMixin:
         if found is None:
             raise Http404(f"no auth user with id {user_id}")
         site = self.admin_site.name
+        for entry in found.audit:
+            entry.changes = changes_text(entry.old_values, entry.new_values)
 
         def listed(model: str, parameter: str = "user_id") -> str:
             url = reverse(f"{site}:usersync_{model}_changelist")
@@ -71,6 +73,7 @@ class PersonPageMixin:
                 "subtitle": None,
                 "opts": self.model._meta,
                 "d": found,
+                "limit": HISTORY_LIMIT,
                 "provider": provider_label(found.user.provider) if found.user else "",
                 "profile_url": (
                     reverse(f"{site}:usersync_userprofile_change", args=[profile.pk])

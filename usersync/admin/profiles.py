@@ -96,7 +96,7 @@ def _auth_fact(name: str, description: str, boolean: bool = False):
 
 
 # The list's reason column shows this many characters; the page shows it all.
-REASON_SHOWN = 40
+REASON_SHOWN = 30
 
 
 @admin.register(UserProfile)

@@ -40,6 +40,17 @@ class Diagnosis:
     activity: list[UserActivityLog] = field(default_factory=list)
 
 
+def changes_text(old: dict | None, new: dict | None) -> str:
+    """An audit entry's change as staff read it: "role: user → admin; …" (changed keys)."""
+    old, new = old or {}, new or {}
+    parts = []
+    for name in dict.fromkeys([*old, *new]):
+        before, after = old.get(name), new.get(name)
+        if before != after:
+            parts.append(f"{name}: {'-' if before is None else before} → {after or '-'}")
+    return "; ".join(parts)
+
+
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
