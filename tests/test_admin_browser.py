@@ -29,6 +29,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# How many lines each element's text takes on screen.
+LINES_OF_TEXT = """els => els.map(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+})"""
+
 
 @contextlib.contextmanager
 def chromium() -> Iterator[Browser]:
@@ -66,6 +73,11 @@ def test_admin_in_a_browser__deactivate_a_user_with_a_reason_and_see_the_audit_e
         page.fill("#id_password", "s3cret-pass")
         page.click("input[type=submit]")
         expect(page.locator("#sync-status")).to_contain_text("Sync percentage")
+        # Each label of the status panel stays on one line (never "Sync percentag e"),
+        # even where long values crowd the panel.
+        page.add_style_tag(content="#sync-status { width: 220px; }")
+        lines = page.locator("#sync-status th").evaluate_all(LINES_OF_TEXT)
+        assert lines and set(lines) == {1}, lines
 
         page.goto(f"{admin}usersync/userprofile/")
         page.get_by_role("link", name="google").click()  # the SSO provider filter

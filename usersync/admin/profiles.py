@@ -12,7 +12,8 @@ from django.contrib.admin.utils import display_for_value
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from usersync.admin.actions import change_role_selected, deactivate_selected, reactivate_selected
 from usersync.admin.export import CsvExportMixin
@@ -170,7 +171,8 @@ class UserProfileAdmin(PersonPageMixin, ProfileButtonsMixin, CsvExportMixin, adm
 
     @admin.display(description="user (e-mail or phone)", ordering="user__email")
     def name(self, obj: UserProfile) -> str:
-        return auth_user_label(obj.user, obj.user_id)
+        # A long address wraps after its @ rather than anywhere.
+        return mark_safe(escape(auth_user_label(obj.user, obj.user_id)).replace("@", "@<wbr>"))
 
     @admin.display(description="reason", ordering="deactivation_reason")
     def reason(self, obj: UserProfile) -> str:

@@ -47,7 +47,8 @@ def changes_text(old: dict | None, new: dict | None) -> str:
     for name in dict.fromkeys([*old, *new]):
         before, after = old.get(name), new.get(name)
         if before != after:
-            parts.append(f"{name}: {'-' if before is None else before} → {after or '-'}")
+            shown = ["-" if value is None else value for value in (before, after)]
+            parts.append(f"{name}: {shown[0]} → {shown[1]}")
     return "; ".join(parts)
 
 
