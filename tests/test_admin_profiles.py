@@ -189,8 +189,8 @@ def test_profile_detail__refuses_demoting_the_last_admin_with_a_message(
     response = admin_client.post(url, {"role": "user"}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert messages_of(response) == [
-        f"The role was not changed: cannot take the admin role from user {own_auth_user.pk}: "
-        f"theirs is the last active admin profile; make another user an admin first"
+        "The role was not changed: cannot take the admin role from admin@example.com: "
+        "theirs is the last active admin profile; make another user an admin first"
     ]
     assert profile(own_auth_user).role == "admin"
     assert not AdminAuditLog.objects.exists()
@@ -281,7 +281,7 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
     assert sorted(messages_of(response)) == sorted(
         [
             f"admin@example.com: you cannot deactivate your own profile (user {own_auth_user.pk})",
-            f"bob@example.com: user {bob.pk} is already inactive",
+            "bob@example.com is already inactive",
             "Deactivated 1: root@example.com",
             sessions_ended_message(0),
         ]
@@ -290,8 +290,8 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
     UserProfile.objects.filter(user_id=other_admin.pk).update(is_active=True)
     response = deactivate(admin_client, other_admin, post="yes", reason="x")
     assert messages_of(response) == [
-        f"root@example.com: cannot deactivate user {other_admin.pk}: theirs is the last "
-        f"active admin profile; make another user an admin first"
+        "cannot deactivate root@example.com: theirs is the last "
+        "active admin profile; make another user an admin first"
     ]
     assert profile(other_admin).is_active is True
 

@@ -120,7 +120,10 @@ def test_bulk_role_change__keeps_the_last_active_admin(admin_client, make_admin)
     last = make_admin(email="last@example.com")
     response = change_roles(admin_client, [last], post="yes", role="user", reason="rotation")
     (message,) = messages_of(response)
-    assert message.startswith("last@example.com: cannot take the admin role from user ")
+    assert message == (
+        "cannot take the admin role from last@example.com: theirs is the last active admin "
+        "profile; make another user an admin first"
+    )
     assert profile(last).role == "admin"
     assert not AdminAuditLog.objects.exists()
 

@@ -52,7 +52,9 @@ def apply_each(
         try:
             change(user_id)
         except UsersyncError as error:
-            modeladmin.message_user(request, f"{label}: {error}", messages.ERROR)
+            # Refusals name the user already; others get the name in front.
+            text = str(error) if label in str(error) else f"{label}: {error}"
+            modeladmin.message_user(request, text, messages.ERROR)
         else:
             done.append(label)
     if done:
