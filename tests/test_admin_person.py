@@ -158,6 +158,8 @@ def test_person_page__linked_from_profile_history_missing_list_and_audit(
     assert admin_client.get(history)["Location"] == person(ann.pk)
     missing = admin_client.get(reverse("admin:usersync_userwithoutprofile_changelist"))
     assert f'href="{person(bob.pk)}"' in missing.content.decode()
+    bob_page = admin_client.get(reverse("admin:usersync_userwithoutprofile_change", args=[bob.pk]))
+    assert f'href="{person(bob.pk)}"' in bob_page.content.decode()
     staff_actions.change_role(ann.pk, "admin", audit.Actor("admin:boss"))
     audit_list = admin_client.get(reverse("admin:usersync_adminauditlog_changelist"))
     assert f'<a href="{person(ann.pk)}">ann@example.com</a>' in audit_list.content.decode()
