@@ -49,9 +49,10 @@ def test_profile_list__shows_auth_facts_beside_profile_fields(admin_client, auth
     response = admin_client.get(LIST)
     assert response.status_code == 200
     text = response.content.decode()
-    for header in ("e-mail", "phone", "provider", "role", "active", "last sign-in", "last login"):
+    headers = ("user (e-mail or phone)", "provider", "role", "active", "deactivated at", "reason")
+    for header in (*headers, "last sign-in"):
         assert f">{header}<" in text.lower() or f">{header}</a>" in text.lower()
-    assert "gina@example.com" in text and "google" in text and "15550001111" in text
+    assert "gina@example.com" in text and "google" in text and "+15550001111" in text
     assert response.context["cl"].result_count == 2
 
 
@@ -86,8 +87,15 @@ def test_profile_list__filters_by_role_active_sso_provider_and_never_signed_in(
         response = admin_client.get(f"{LIST}?{query}")
         assert listed_emails(response) == expected, query
     specs = response.context["cl"].filter_specs
-    assert [spec.title for spec in specs] == ["role", "active", "SSO provider", "sign-in"]
-    assert [value for value, _ in specs[2].lookup_choices] == ["-", "google", SSO]
+    assert [spec.title for spec in specs] == [
+        "role",
+        "active",
+        "deactivated at",
+        "deactivation reason",
+        "SSO provider",
+        "sign-in",
+    ]
+    assert [value for value, _ in specs[4].lookup_choices] == ["-", "google", SSO]
 
 
 def test_profile_list__queries_are_few_and_independent_of_the_number_of_rows(
@@ -181,8 +189,8 @@ def test_profile_detail__refuses_demoting_the_last_admin_with_a_message(
     response = admin_client.post(url, {"role": "user"}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert messages_of(response) == [
-        f"The role was not changed: cannot take the admin role from user {own_auth_user.pk}: "
-        f"theirs is the last active admin profile; make another user an admin first"
+        "The role was not changed: cannot take the admin role from admin@example.com: "
+        "theirs is the last active admin profile; make another user an admin first"
     ]
     assert profile(own_auth_user).role == "admin"
     assert not AdminAuditLog.objects.exists()
@@ -194,7 +202,12 @@ def test_profile_admin__cannot_add_or_delete_profiles(admin_client, auth_user_fa
     delete = reverse("admin:usersync_userprofile_delete", args=[profile(user).pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     actions = dict(admin_client.get(LIST).context["action_form"].fields["action"].choices)
-    assert set(actions) == {"", "deactivate_selected", "reactivate_selected"}
+    assert set(actions) == {
+        "",
+        "deactivate_selected",
+        "reactivate_selected",
+        "change_role_selected",
+    }
 
 
 def deactivate(client, *users, **extra):
@@ -268,7 +281,7 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
     assert sorted(messages_of(response)) == sorted(
         [
             f"admin@example.com: you cannot deactivate your own profile (user {own_auth_user.pk})",
-            f"bob@example.com: user {bob.pk} is already inactive",
+            "bob@example.com is already inactive",
             "Deactivated 1: root@example.com",
             sessions_ended_message(0),
         ]
@@ -277,8 +290,8 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
     UserProfile.objects.filter(user_id=other_admin.pk).update(is_active=True)
     response = deactivate(admin_client, other_admin, post="yes", reason="x")
     assert messages_of(response) == [
-        f"root@example.com: cannot deactivate user {other_admin.pk}: theirs is the last "
-        f"active admin profile; make another user an admin first"
+        "cannot deactivate root@example.com: theirs is the last "
+        "active admin profile; make another user an admin first"
     ]
     assert profile(other_admin).is_active is True
 
@@ -286,12 +299,17 @@ def test_deactivate_action__refuses_own_profile_and_the_last_admin_with_clear_me
 def test_reactivate_action__clears_the_deactivation_and_audits_it(admin_client, auth_user_factory):
     bob = auth_user_factory(email="bob@example.com")
     deactivate(admin_client, bob, post="yes", reason="spam")
+    selected = {"action": "reactivate_selected", "_selected_action": [profile(bob).pk]}
+    response = admin_client.post(LIST, selected)
+    assert response.status_code == 200 and profile(bob).is_active is False  # asks first
+    assert "Reactivate this profile?" in response.content.decode()
+    response = admin_client.post(LIST, {**selected, "post": "yes", "reason": ""})
+    assert response.context["form"].errors == {"reason": ["This field is required."]}
     response = admin_client.post(
-        LIST,
-        {"action": "reactivate_selected", "_selected_action": [profile(bob).pk], "index": 0},
-        follow=True,
+        LIST, {**selected, "post": "yes", "reason": "appeal accepted"}, follow=True
     )
     assert messages_of(response) == ["Reactivated 1: bob@example.com"]
+    assert AdminAuditLog.objects.latest("id").reason == "appeal accepted"
     row = profile(bob)
     assert (row.is_active, row.deactivated_at, row.deactivation_reason) == (True, None, None)
     assert list(AdminAuditLog.objects.order_by("id").values_list("action", flat=True)) == [
@@ -305,7 +323,7 @@ def test_view_only_staff__sees_profiles_but_cannot_deactivate_or_edit(
 ):
     bob = auth_user_factory(email="bob@example.com")
     response = view_only_client.get(LIST)
-    assert response.status_code == 200 and "bob@example.com" in response.content.decode()
+    assert response.status_code == 200 and "bob@<wbr>example.com" in response.content.decode()
     assert response.context["action_form"] is None  # no action they may run
     response = deactivate(view_only_client, bob, post="yes", reason="x")
     assert profile(bob).is_active is True

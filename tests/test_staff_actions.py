@@ -162,7 +162,7 @@ def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
 ):
     other_admin = auth_user_factory()
     UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin", is_active=False)
-    with pytest.raises(LastActiveAdmin, match=f"cannot deactivate user {staff_member.pk}"):
+    with pytest.raises(LastActiveAdmin, match=f"cannot deactivate {staff_member.email}:"):
         staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     staff_actions.reactivate(other_admin.pk, Actor("admin:bob"))
     staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
@@ -188,7 +188,7 @@ def test_deactivate__names_what_it_cannot_find_or_change(auth_user_factory, acto
     unknown = uuid.uuid4()
     inactive = auth_user_factory()
     staff_actions.deactivate(inactive.pk, actor, "first")
-    with pytest.raises(NoProfile, match=f"user {without_profile.pk} has no profile"):
+    with pytest.raises(NoProfile, match=f"^{without_profile.email} has no profile"):
         staff_actions.deactivate(without_profile.pk, actor, "x")
     with pytest.raises(UnknownUser, match=f"no auth user with id {unknown}"):
         staff_actions.deactivate(unknown, actor, "x")

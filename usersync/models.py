@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from usersync.naming import auth_user_label
+
 
 class ReadOnlyModelError(TypeError):
     """auth.users belongs to Supabase's auth service; Django never writes it."""
@@ -56,7 +58,7 @@ class AuthUser(models.Model):
         ordering = ("id",)
 
     def __str__(self) -> str:
-        return self.email or self.phone or str(self.id)
+        return auth_user_label(self)
 
     def save(self, *args, **kwargs):
         ReadOnlyQuerySet._refuse(self)
@@ -116,7 +118,8 @@ class UserProfile(models.Model):
         verbose_name = "user profile"
 
     def __str__(self) -> str:
-        return f"profile of {self.user_id}"
+        # The admin's titles, breadcrumbs and messages name the user, not a UUID.
+        return auth_user_label(self.user, self.user_id)
 
 
 class UserActivityLog(models.Model):
@@ -130,16 +133,29 @@ class UserActivityLog(models.Model):
     class Meta:
         db_table = "user_activity_log"
         verbose_name = "user activity"
-        verbose_name_plural = "user activity log"
+        verbose_name_plural = "user activities"
 
     def __str__(self) -> str:
         return f"{self.activity_type} by {self.user_id}"
 
 
+class AuditAction(models.TextChoices):
+    """What admin_audit_log records, as staff read it."""
+
+    ROLE_CHANGED = "role_changed", "Role changed"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+    PROFILE_CREATED = "profile_created", "Profile created"
+    SYNC_RUN = "sync_run", "Sync run"
+    STAFF_LINK_SET = "staff_link_set", "Staff link set"
+    STAFF_LINK_REMOVED = "staff_link_removed", "Staff link removed"
+    AUDIT_LOG_PRUNED = "audit_log_pruned", "Audit log pruned"
+
+
 class AdminAuditLog(models.Model):
     actor = models.CharField(max_length=150)
     actor_user_id = models.UUIDField(null=True)
-    action = models.CharField(max_length=50)
+    action = models.CharField(max_length=50, choices=AuditAction.choices)
     target_user_id = models.UUIDField(null=True)
     old_values = models.JSONField(null=True)
     new_values = models.JSONField(null=True)
@@ -150,10 +166,10 @@ class AdminAuditLog(models.Model):
     class Meta:
         db_table = "admin_audit_log"
         verbose_name = "admin audit entry"
-        verbose_name_plural = "admin audit log"
+        verbose_name_plural = "admin audit entries"
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.actor}"
+        return f"{self.get_action_display()} by {self.actor}"
 
 
 class ChatErrorLog(models.Model):
@@ -166,7 +182,7 @@ class ChatErrorLog(models.Model):
     class Meta:
         db_table = "chat_error_log"
         verbose_name = "chat error"
-        verbose_name_plural = "chat error log"
+        verbose_name_plural = "chat errors"
 
     def __str__(self) -> str:
         return f"{self.error_type} for {self.user_id}"

@@ -15,8 +15,10 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from usersync.errors import UsersyncError
+from usersync.naming import user_label
 from usersync.staff import actions as staff_actions
 from usersync.staff.identity import actor_for
+from usersync.sync.profiles import allowed_roles
 
 # One request changes at most this many users: each is its own short transaction.
 MAX_SELECTED = 1000
@@ -37,18 +39,22 @@ def too_many(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Query
 def apply_each(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
-    users: Iterable[tuple[uuid.UUID, str | None]],
+    users: Iterable[tuple],
     change: Callable[[uuid.UUID], object],
     done_verb: str,
 ) -> None:
-    """Apply `change` to each (user id, e-mail) and report what was done and refused."""
+    """Apply `change` to each (user id, e-mail[, phone, is anonymous]) and report what was
+    done and refused, naming each user as usersync.naming does."""
     done: list[str] = []
-    for user_id, email in users:
-        label = email or str(user_id)
+    for user_id, *contact in users:
+        email, phone, anonymous = (*contact, None, None, False)[:3]
+        label = user_label(email, phone, user_id, bool(anonymous))
         try:
             change(user_id)
         except UsersyncError as error:
-            modeladmin.message_user(request, f"{label}: {error}", messages.ERROR)
+            # Refusals name the user already; others get the name in front.
+            text = str(error) if label in str(error) else f"{label}: {error}"
+            modeladmin.message_user(request, text, messages.ERROR)
         else:
             done.append(label)
     if done:
@@ -84,12 +90,29 @@ def confirmation_page(
     )
 
 
-class DeactivateForm(forms.Form):
-    reason = forms.CharField(
+def _reason_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
         max_length=staff_actions.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Kept in the profile (deactivation_reason) and in the audit log.",
+        help_text=help_text,
     )
+
+
+class DeactivateForm(forms.Form):
+    reason = _reason_field("Kept in the profile (deactivation_reason) and in the audit log.")
+
+
+class ReactivateForm(forms.Form):
+    reason = _reason_field("Kept in the audit log, beside the deactivation it undoes.")
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField()
+    reason = _reason_field("Kept in the audit log with each user's old and new role.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, role) for role in allowed_roles()]
 
 
 def _foreseen_refusal(profile, actor_user_id: uuid.UUID | None) -> str:
@@ -125,9 +148,12 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
                 ended.append(change.sessions_revoked)
 
         apply_each(
-            modeladmin, request, queryset.values_list("user_id", "user__email"), deactivate,
+            modeladmin,
+            request,
+            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            deactivate,
             "Deactivated",
-        )  # fmt: skip
+        )
         if ended:
             modeladmin.message_user(request, sessions_ended_message(sum(ended)), messages.INFO)
         return None
@@ -148,16 +174,65 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     )
 
 
-@admin.action(permissions=["change"], description="Reactivate selected profiles")
+@admin.action(permissions=["change"], description="Reactivate selected profiles…")
 def reactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     if too_many(modeladmin, request, queryset):
         return None
     actor = actor_for(request.user)
-    apply_each(
+    form = ReactivateForm(request.POST if request.POST.get("post") else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        apply_each(
+            modeladmin,
+            request,
+            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            lambda user_id: staff_actions.reactivate(user_id, actor, reason),
+            "Reactivated",
+        )
+        return None
+    profiles = list(queryset.select_related("user"))
+    return confirmation_page(
         modeladmin,
         request,
-        queryset.values_list("user_id", "user__email"),
-        lambda user_id: staff_actions.reactivate(user_id, actor),
-        "Reactivated",
+        "admin/usersync/userprofile/reactivate_confirmation.html",
+        "reactivate_selected",
+        "Reactivate user profiles",
+        form=form,
+        submit_label="Reactivate",
+        selected_pks=[p.pk for p in profiles],
+        profiles=[(p, "already active: will be skipped" if p.is_active else "") for p in profiles],
+        actor=actor,
     )
-    return None
+
+
+@admin.action(permissions=["change"], description="Change the role of selected profiles…")
+def change_role_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
+    if too_many(modeladmin, request, queryset):
+        return None
+    actor = actor_for(request.user)
+    form = ChangeRoleForm(request.POST if request.POST.get("post") else None)
+    if form.is_valid():
+        role, reason = form.cleaned_data["role"], form.cleaned_data["reason"]
+        apply_each(
+            modeladmin,
+            request,
+            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            lambda user_id: staff_actions.change_role(user_id, role, actor, reason),
+            f"Gave the role {role} to",
+        )
+        return None
+    profiles = list(queryset.select_related("user"))
+    admins = [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
+    return confirmation_page(
+        modeladmin,
+        request,
+        "admin/usersync/userprofile/change_role_confirmation.html",
+        "change_role_selected",
+        "Change the role of user profiles",
+        form=form,
+        submit_label="Change the role",
+        selected_pks=[p.pk for p in profiles],
+        profiles=[(p, "") for p in profiles],
+        selected_admins=len(admins),
+        actor=actor,
+    )

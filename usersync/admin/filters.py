@@ -111,3 +111,28 @@ class UserIdFilter(admin.SimpleListFilter):
 class AuditUserFilter(UserIdFilter):
     title = "user id (target or actor)"
     fields = ("target_user_id", "actor_user_id")
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    """A text box: deactivation reasons containing these words (case-insensitive)."""
+
+    title = "deactivation reason"
+    parameter_name = "reason"
+    template = "admin/usersync/input_filter.html"
+    placeholder = "words in the reason"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.preserved = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in {self.parameter_name, "p", "e"}
+            for value in values
+        ]
+
+    def lookups(self, request, model_admin):
+        return [("", "any")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = (self.value() or "").strip()
+        return queryset.filter(deactivation_reason__icontains=value) if value else queryset

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from usersync import sync
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
+from usersync.admin.person import person_link
 from usersync.conf import conf
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
@@ -38,7 +39,7 @@ class CreateProfileForm(forms.Form):
 
 @admin.register(UserWithoutProfile)
 class UserWithoutProfileAdmin(admin.ModelAdmin):
-    list_display = ("email", "phone", "provider", "signed_up", "last_sign_in", "anonymous")
+    list_display = ("email", "phone", "provider", "signed_up", "last_sign_in", "anonymous", "why")
     search_fields = ("email", "phone")
     search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."
     ordering = ("-created_at",)
@@ -70,6 +71,10 @@ class UserWithoutProfileAdmin(admin.ModelAdmin):
             return queryset.filter(pk=uuid.UUID(search_term.strip())), False
         except ValueError:
             return super().get_search_results(request, queryset, search_term.strip().lstrip("+"))
+
+    @admin.display(description="")
+    def why(self, obj: UserWithoutProfile) -> str:
+        return person_link(self.admin_site.name, obj.pk, "why can't they get in?")
 
     @admin.display(description="provider")
     def provider(self, obj: UserWithoutProfile) -> str:

@@ -32,6 +32,7 @@ from usersync.errors import (
 from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.models import AuthUser, UserProfile
+from usersync.naming import auth_user_label
 from usersync.sync.profiles import check_role
 
 # deactivation_reason is VARCHAR(255) (the spec's DDL).
@@ -97,7 +98,12 @@ def _locked_profile(user_id: uuid.UUID) -> UserProfile:
     except UserProfile.DoesNotExist:
         if not AuthUser.objects.filter(pk=user_id).exists():
             raise UnknownUser(f"no auth user with id {user_id}") from None
-        raise NoProfile(f"user {user_id} has no profile; create it first") from None
+        raise NoProfile(f"{_named(user_id)} has no profile; create it first") from None
+
+
+def _named(user_id: uuid.UUID) -> str:
+    """The user as staff know them (usersync.naming): e-mail, phone or short id."""
+    return auth_user_label(AuthUser.objects.filter(pk=user_id).first(), user_id)
 
 
 def _email(user_id: uuid.UUID) -> str | None:
@@ -124,7 +130,7 @@ def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
     others = UserProfile.objects.filter(role=admin_role(), is_active=True).exclude(pk=profile.pk)
     if not others.exists():
         raise LastActiveAdmin(
-            f"cannot {doing} user {profile.user_id}: theirs is the last active admin "
+            f"cannot {doing} {_named(profile.user_id)}: theirs is the last active admin "
             f"profile; make another user an admin first"
         )
 
@@ -184,7 +190,7 @@ def change_role(
     with database_errors(), atomic():
         profile = _locked_profile(user_id)
         if profile.role == new_role:
-            raise NothingToChange(f"user {user_id} already has the role {new_role}")
+            raise NothingToChange(f"{_named(user_id)} already has the role {new_role}")
         if new_role != admin_role():
             _refuse_removing_last_admin(profile, "take the admin role from")
         return _apply(profile, actor, "role_changed", {"role": new_role}, reason)
@@ -200,7 +206,7 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
     with database_errors(), atomic():
         profile = _locked_profile(user_id)
         if profile.is_active is False:
-            raise NothingToChange(f"user {user_id} is already inactive")
+            raise NothingToChange(f"{_named(user_id)} is already inactive")
         _refuse_removing_last_admin(profile, "deactivate")
         changes = {
             "is_active": False,
@@ -221,7 +227,7 @@ def reactivate(
     with database_errors(), atomic():
         profile = _locked_profile(user_id)
         if profile.is_active is True:
-            raise NothingToChange(f"user {user_id} is already active")
+            raise NothingToChange(f"{_named(user_id)} is already active")
         changes = {
             "is_active": True,
             "deactivated_at": None,
