@@ -23,17 +23,18 @@ def render_status_line(status: SyncStatus) -> str:
     mark = OK if status.in_sync else FAIL
     return (
         f"{mark} {number(status.eligible_users - status.missing_profiles)} of "
-        f"{number(status.eligible_users)} users have a profile ({status.sync_percentage:.2f}%); "
+        f"{number(status.eligible_users)} users have a profile ({status.sync_percentage_text}); "
         f"{number(status.missing_profiles)} missing"
     )
 
 
 def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
     lines = [
-        f"Total auth users:    {number(status.total_auth_users)}",
-        f"Total user profiles: {number(status.total_profiles)}",
-        f"Missing profiles:    {number(status.missing_profiles)}",
-        f"Sync percentage:     {status.sync_percentage:.2f}%",
+        f"Total auth users:    {number(status.total_auth_users)} = {status.auth_users_breakdown}",
+        f"Total user profiles: {number(status.total_profiles)} = {status.profiles_breakdown}",
+        f"Missing profiles:    {number(status.missing_profiles)} = {status.missing_breakdown}",
+        f"Sync percentage:     {status.sync_percentage_text} "
+        f"(truncated: 100.00% only when none is missing)",
         render_status_line(status),
     ]
     if not status.trigger_installed:

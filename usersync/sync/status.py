@@ -63,6 +63,11 @@ class SyncStatus:
     trigger_enabled: bool
     trigger_failures: int
     last_sync: LastSync | None
+    # total_profiles = profiles_of_eligible_users + profiles_of_soft_deleted_users
+    # + orphan_profiles; eligible_users - profiles_of_eligible_users = missing_profiles.
+    profiles_of_eligible_users: int
+    profiles_of_soft_deleted_users: int
+    measured_at: datetime  # when the counts were taken (a cached copy keeps it)
 
     @property
     def eligible_users(self) -> int:
@@ -71,10 +76,39 @@ class SyncStatus:
 
     @property
     def sync_percentage(self) -> float:
-        if self.eligible_users == 0:
+        """The share of eligible users with a profile, truncated to 2 decimals, never
+        rounded up: 100 only when none is missing (99.99 for 1 missing of 1,000,000)."""
+        if self.missing_profiles == 0:
             return 100.0
-        synced = self.eligible_users - self.missing_profiles
-        return round(100.0 * synced / self.eligible_users, 2)
+        synced = max(self.eligible_users - self.missing_profiles, 0)
+        return (synced * 10_000 // self.eligible_users) / 100
+
+    @property
+    def sync_percentage_text(self) -> str:
+        return f"{self.sync_percentage:.2f}%"
+
+    @property
+    def auth_users_breakdown(self) -> str:
+        return (
+            f"{self.eligible_users:,} eligible + {self.soft_deleted_users:,} soft-deleted "
+            f"(who need no profile)"
+        )
+
+    @property
+    def profiles_breakdown(self) -> str:
+        text = (
+            f"{self.profiles_of_eligible_users:,} of eligible users + "
+            f"{self.profiles_of_soft_deleted_users:,} of soft-deleted users"
+        )
+        if self.orphan_profiles:
+            text += f" + {self.orphan_profiles:,} orphans (no auth user)"
+        return text
+
+    @property
+    def missing_breakdown(self) -> str:
+        return (
+            f"{self.eligible_users:,} eligible - {self.profiles_of_eligible_users:,} with a profile"
+        )
 
     @property
     def in_sync(self) -> bool:
@@ -94,6 +128,9 @@ class SyncStatus:
             "trigger_enabled": self.trigger_enabled,
             "trigger_failures": self.trigger_failures,
             "last_sync": self.last_sync.as_dict() if self.last_sync else None,
+            "profiles_of_eligible_users": self.profiles_of_eligible_users,
+            "profiles_of_soft_deleted_users": self.profiles_of_soft_deleted_users,
+            "measured_at": isoformat(self.measured_at),
         }
 
 
