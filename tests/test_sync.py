@@ -57,6 +57,7 @@ def test_status__counts_missing_deleted_anonymous_and_the_percentage(mixed_users
         "profiles_of_eligible_users": 3,
         "profiles_of_soft_deleted_users": 0,
         "measured_at": None,
+        "running_sync": None,
     }
 
 

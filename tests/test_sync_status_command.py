@@ -24,6 +24,7 @@ STATUS_KEYS = [
     "profiles_of_eligible_users",
     "profiles_of_soft_deleted_users",
     "measured_at",
+    "running_sync",
 ]
 
 

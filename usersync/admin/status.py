@@ -80,6 +80,16 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
             status.trigger_failures == 0,
         ),
     ]
+    if status.running_sync is not None:
+        lines.insert(
+            0,
+            StatusLine(
+                "Sync in progress",
+                status.running_sync.describe(status.total_auth_users),
+                _url(site, "usersync_syncrun_changelist"),
+                not status.running_sync.lease_expired,
+            ),
+        )
     if status.orphan_profiles:
         lines.append(StatusLine("Orphan profiles", f"{status.orphan_profiles:,}", profiles, False))
     return lines

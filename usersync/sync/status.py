@@ -49,6 +49,58 @@ class LastSync:
 
 
 @dataclass(frozen=True)
+class RunningSync:
+    """A sync in progress (the lease's holder): who, since when, how far."""
+
+    run_id: int
+    holder: str
+    triggered_by: str
+    started_at: datetime
+    expires_at: datetime
+    lease_expired: bool
+    preserve: bool
+    batch_size: int
+    batches: int
+    created: int
+    filled: int
+    reset: int
+
+    @property
+    def scanned_at_most(self) -> int:
+        """Users scanned so far, at most (the last batch may have been short)."""
+        return self.batches * self.batch_size
+
+    def describe(self, total_auth_users: int | None = None) -> str:
+        scanned = self.scanned_at_most
+        if total_auth_users is not None:
+            scanned = min(scanned, total_auth_users)
+            share = 100 * scanned // total_auth_users if total_auth_users else 100
+            far = f"about {scanned:,} of {total_auth_users:,} users scanned ({share}%)"
+        else:
+            far = f"about {scanned:,} users scanned"
+        text = (
+            f"run {self.run_id} by {self.triggered_by} on {self.holder}, since "
+            f"{self.started_at:%Y-%m-%d %H:%M:%S %Z}: {self.batches:,} "
+            f"batch{'' if self.batches == 1 else 'es'} committed, "
+            f"{far}, created {self.created:,}, filled {self.filled:,}"
+        )
+        if not self.preserve:
+            text += f", reset {self.reset:,}"
+        if self.lease_expired:
+            text += " (its lease has expired: the process may have died)"
+        return text
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.update(
+            started_at=isoformat(self.started_at),
+            expires_at=isoformat(self.expires_at),
+            scanned_at_most=self.scanned_at_most,
+        )
+        return data
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     """The spec's metrics (total_auth_users, total_profiles, missing_profiles,
     sync_percentage) and what an operator needs beside them."""
@@ -68,6 +120,7 @@ class SyncStatus:
     profiles_of_eligible_users: int
     profiles_of_soft_deleted_users: int
     measured_at: datetime  # when the counts were taken (a cached copy keeps it)
+    running_sync: RunningSync | None
 
     @property
     def eligible_users(self) -> int:
@@ -131,6 +184,7 @@ class SyncStatus:
             "profiles_of_eligible_users": self.profiles_of_eligible_users,
             "profiles_of_soft_deleted_users": self.profiles_of_soft_deleted_users,
             "measured_at": isoformat(self.measured_at),
+            "running_sync": self.running_sync.as_dict() if self.running_sync else None,
         }
 
 
@@ -138,6 +192,12 @@ def last_sync() -> LastSync | None:
     with connection().cursor() as cursor:
         cursor.execute(query("last_sync_run"))
         return fetch_one(cursor, into=LastSync)
+
+
+def running_sync() -> RunningSync | None:
+    with connection().cursor() as cursor:
+        cursor.execute(query("running_sync"))
+        return fetch_one(cursor, into=RunningSync)
 
 
 @contextlib.contextmanager
@@ -161,12 +221,18 @@ def status() -> SyncStatus:
         cursor.execute(query("trigger_state"))
         trigger = fetch_one(cursor)
         cursor.execute(query("status_counts"))
-        return fetch_one(cursor, into=SyncStatus, **trigger, last_sync=last_sync())
+        return fetch_one(
+            cursor,
+            into=SyncStatus,
+            **trigger,
+            last_sync=last_sync(),
+            running_sync=running_sync(),
+        )
 
 
-def estimated_auth_users() -> int | None:
-    """A cheap estimate for progress bars and quick health checks (catalog statistics)."""
+def users_to_scan() -> int:
+    """How many auth users a sync will scan, counted exactly (the progress bar's total:
+    catalog statistics are -1 or stale before the first ANALYZE of a large import)."""
     with database_errors(), connection().cursor() as cursor:
-        cursor.execute(query("estimated_auth_users"))
-        estimate = fetch_value(cursor)
-    return int(estimate) if estimate is not None and estimate >= 0 else None
+        cursor.execute(query("auth_users_count"))
+        return fetch_value(cursor)
