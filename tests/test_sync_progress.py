@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from usersync import sync
 from usersync.management.render import INFO, ProgressBar
@@ -175,3 +176,12 @@ def test_sync_status__no_sync_in_progress_says_nothing_of_one(three_missing):
     out = StringIO()
     call_command("sync_status", "--json", stdout=out)
     assert json.loads(out.getvalue())["running_sync"] is None
+
+
+def test_admin_status_panel__shows_the_sync_in_progress(admin_client, three_missing):
+    run = lease.start_run(preserve=True, batch_size=2, triggered_by="test:operator")
+    response = admin_client.get(reverse("admin:app_list", args=["usersync"]))
+    line = response.context["sync_status"][0]
+    assert (line.label, line.ok) == ("Sync in progress", True)
+    assert line.value.startswith(f"run {run.id} by test:operator on {socket.gethostname()}")
+    assert "0 batches committed, about 0 of 3 users scanned (0%)" in line.value
