@@ -47,15 +47,15 @@ def batch(number: int, scanned: int, created: int, filled: int) -> BatchResult:
 
 def test_progress_bar__has_its_total_and_running_totals_of_created_and_filled():
     terminal = FakeTerminal()
-    with ProgressBar(total=5, disabled=False, file=terminal) as bar:
-        bar(batch(1, 2, 2, 0))
-        bar(batch(2, 2, 1, 1))
-        assert (bar.bar.n, bar.bar.total) == (4, 5)
-        assert (bar.created, bar.filled) == (3, 1)
+    with ProgressBar(total=5000, disabled=False, file=terminal) as bar:
+        bar(batch(1, 2000, 2000, 0))
+        bar(batch(2, 2000, 1000, 1))
+        assert (bar.bar.n, bar.bar.total) == (4000, 5000)
+        assert (bar.created, bar.filled) == (3000, 1)
     drawn = terminal.getvalue()
-    assert "created=2, filled=0" in drawn
-    assert "created=3, filled=1" in drawn  # the run's totals, not the last batch's 1
-    assert "/5.00 " in drawn and "80%" in drawn
+    assert "created=2,000, filled=0" in drawn
+    assert "created=3,000, filled=1" in drawn  # the run's totals, not the last batch's
+    assert "4.00k/5.00k " in drawn and "80%" in drawn
 
 
 def test_progress_bar__disabled_draws_nothing_and_still_passes_each_batch_on():

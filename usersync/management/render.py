@@ -92,7 +92,7 @@ def render_plan(plan: SyncPlan, would_reset: int | None = None) -> list[str]:
         lines.append(
             f"--no-preserve would reset {number(would_reset)} profiles that hold non-default data."
         )
-    if plan.by_provider is not None:
+    if plan.by_provider:
         lines.append("Profiles to create, by sign-up provider:")
         width = max((len(provider) for provider in plan.by_provider), default=0)
         lines += [
@@ -189,5 +189,7 @@ class ProgressBar:
                 self.bar.clear()  # the line goes above the bar, not through it
             self.on_batch(batch)
         if self.bar is not None:
-            self.bar.set_postfix(created=self.created, filled=self.filled, refresh=False)
+            self.bar.set_postfix(
+                created=number(self.created), filled=number(self.filled), refresh=False
+            )
             self.bar.update(batch.scanned)
