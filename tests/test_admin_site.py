@@ -33,10 +33,14 @@ def test_index__shows_the_sync_status_with_links_to_the_lists(admin_client, auth
     missing = reverse("admin:usersync_userwithoutprofile_changelist")
     failures = reverse("admin:usersync_triggerfailure_changelist") + "?resolved_at__isempty=1"
     assert status_of(response) == {
-        "Auth users": ("4 (0 deleted, 0 anonymous)", profiles, True),
-        "Profiles": ("3", profiles, True),
-        "Missing profiles": ("1", missing, False),
-        "Sync percentage": ("75.0%", missing, False),
+        "Auth users": (
+            "4 = 4 eligible + 0 soft-deleted (who need no profile); 0 anonymous",
+            profiles,
+            True,
+        ),
+        "Profiles": ("3 = 3 of eligible users + 0 of soft-deleted users", profiles, True),
+        "Missing profiles": ("1 = 4 eligible - 3 with a profile", missing, False),
+        "Sync percentage": ("75.00%", missing, False),
         "Trigger": ("installed, enabled", failures, True),
         "Last sync": ("never", reverse("admin:usersync_syncrun_changelist"), True),
         "Trigger failures (unresolved)": ("1", failures, False),
@@ -52,7 +56,7 @@ def test_index__after_a_sync_reports_it_and_full_sync(admin_client, auth_user_fa
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE auth.users DISABLE TRIGGER on_auth_user_created")
     status = status_of(admin_client.get(reverse("admin:index")))
-    assert status["Sync percentage"] == ("100.0%", status["Sync percentage"][1], True)
+    assert status["Sync percentage"] == ("100.00%", status["Sync percentage"][1], True)
     assert status["Last sync"][0].endswith("succeeded, 1 created by admin:admin")
     assert status["Trigger"][0] == (
         "installed but DISABLED — run: python manage.py verify_migration --repair"

@@ -30,7 +30,10 @@ def test_metrics__report_the_sync_state(client, auth_user_factory):
     TriggerFailure.objects.create(
         user_id=missing.pk, source="on_auth_user_created", sqlstate="42501", message="denied"
     )
+    before = timezone.now().timestamp()
     samples = scrape(client)
+    measured = samples.pop("usersync_status_measured_timestamp_seconds")
+    assert before - 60 < measured <= timezone.now().timestamp()
     assert samples == {
         "usersync_database_up": 1.0,
         "usersync_auth_users": 5.0,

@@ -41,7 +41,7 @@ def mixed_users(auth_user_factory):
 
 def test_status__counts_missing_deleted_anonymous_and_the_percentage(mixed_users):
     status = sync.status()
-    assert status.as_dict() | {"last_sync": None} == {
+    assert status.as_dict() | {"last_sync": None, "measured_at": None} == {
         "total_auth_users": 7,
         "total_profiles": 3,
         "missing_profiles": 3,
@@ -54,6 +54,10 @@ def test_status__counts_missing_deleted_anonymous_and_the_percentage(mixed_users
         "trigger_enabled": True,
         "trigger_failures": 0,
         "last_sync": None,
+        "profiles_of_eligible_users": 3,
+        "profiles_of_soft_deleted_users": 0,
+        "measured_at": None,
+        "running_sync": None,
     }
 
 

@@ -21,6 +21,10 @@ STATUS_KEYS = [
     "trigger_enabled",
     "trigger_failures",
     "last_sync",
+    "profiles_of_eligible_users",
+    "profiles_of_soft_deleted_users",
+    "measured_at",
+    "running_sync",
 ]
 
 
@@ -42,10 +46,10 @@ def test_sync_status__text_shows_counts_and_the_trigger(auth_user_factory):
     auth_user_factory()
     lines = run().splitlines()
     assert lines[:4] == [
-        "Total auth users:    1",
-        "Total user profiles: 1",
-        "Missing profiles:    0",
-        "Sync percentage:     100.00%",
+        "Total auth users:    1 = 1 eligible + 0 soft-deleted (who need no profile)",
+        "Total user profiles: 1 = 1 of eligible users + 0 of soft-deleted users",
+        "Missing profiles:    0 = 1 eligible - 1 with a profile",
+        "Sync percentage:     100.00% (truncated: 100.00% only when none is missing)",
     ]
     assert "✅ trigger on_auth_user_created is installed and enabled" in lines
 

@@ -47,13 +47,23 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
     lines = [
         StatusLine(
             "Auth users",
-            f"{status.total_auth_users:,} ({status.soft_deleted_users:,} deleted, "
-            f"{status.anonymous_users:,} anonymous)",
+            f"{status.total_auth_users:,} = {status.auth_users_breakdown}; "
+            f"{status.anonymous_users:,} anonymous",
             profiles,
         ),
-        StatusLine("Profiles", f"{status.total_profiles:,}", profiles),
-        StatusLine("Missing profiles", f"{status.missing_profiles:,}", missing, status.in_sync),
-        StatusLine("Sync percentage", f"{status.sync_percentage}%", missing, status.in_sync),
+        StatusLine(
+            "Profiles",
+            f"{status.total_profiles:,} = {status.profiles_breakdown}",
+            profiles,
+            status.orphan_profiles == 0,
+        ),
+        StatusLine(
+            "Missing profiles",
+            f"{status.missing_profiles:,} = {status.missing_breakdown}",
+            missing,
+            status.in_sync,
+        ),
+        StatusLine("Sync percentage", status.sync_percentage_text, missing, status.in_sync),
         StatusLine(
             "Trigger", trigger, failures, status.trigger_installed and status.trigger_enabled
         ),
@@ -70,6 +80,16 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
             status.trigger_failures == 0,
         ),
     ]
+    if status.running_sync is not None:
+        lines.insert(
+            0,
+            StatusLine(
+                "Sync in progress",
+                status.running_sync.describe(status.total_auth_users),
+                _url(site, "usersync_syncrun_changelist"),
+                not status.running_sync.lease_expired,
+            ),
+        )
     if status.orphan_profiles:
         lines.append(StatusLine("Orphan profiles", f"{status.orphan_profiles:,}", profiles, False))
     return lines

@@ -108,6 +108,8 @@ class ProfilesCheck(UsersyncCheck):
         self.data = {
             "missing_profiles": status.missing_profiles,
             "sync_percentage": status.sync_percentage,
+            # The count may be cached: when it was taken, beside the report's checked_at.
+            "measured_at": status.measured_at.isoformat(),
         }
         if status.missing_profiles:
             raise ServiceWarning(missing_profiles_warning(status.missing_profiles))

@@ -53,6 +53,13 @@ def _status_gauges(registry: CollectorRegistry, status: SyncStatus) -> None:
     ]
     for name, help_text, value in gauges:
         _gauge(registry, name, help_text, float(value))
+    _gauge(
+        registry,
+        "status_measured_timestamp_seconds",
+        "When the counts above were taken (Unix time); they may be cached for "
+        "USERSYNC_STATUS_CACHE_SECONDS.",
+        status.measured_at.timestamp(),
+    )
     last = status.last_sync
     if last is None:
         return

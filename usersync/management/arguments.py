@@ -30,6 +30,13 @@ def batch_size(text: str) -> int:
     return value
 
 
+def limit_or_all(text: str) -> int | None:
+    """A positive number, or 'all' (None: no limit)."""
+    if text.strip().lower() == "all":
+        return None
+    return positive_int(text)
+
+
 def fraction(text: str) -> float:
     """'30%' or '0.3' -> 0.3."""
     raw = text.strip()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
 from tqdm import tqdm
 
-from usersync.sync import BatchResult, SyncPlan, SyncResult, SyncStatus
+from usersync.sync import BatchResult, PlannedProfile, SyncPlan, SyncResult, SyncStatus
 
 OK, FAIL, WARN = "✅", "❌", "⚠️"
 INFO = "\u2139\ufe0f"  # information source
@@ -23,19 +27,24 @@ def render_status_line(status: SyncStatus) -> str:
     mark = OK if status.in_sync else FAIL
     return (
         f"{mark} {number(status.eligible_users - status.missing_profiles)} of "
-        f"{number(status.eligible_users)} users have a profile ({status.sync_percentage:.2f}%); "
+        f"{number(status.eligible_users)} users have a profile ({status.sync_percentage_text}); "
         f"{number(status.missing_profiles)} missing"
     )
 
 
 def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
     lines = [
-        f"Total auth users:    {number(status.total_auth_users)}",
-        f"Total user profiles: {number(status.total_profiles)}",
-        f"Missing profiles:    {number(status.missing_profiles)}",
-        f"Sync percentage:     {status.sync_percentage:.2f}%",
+        f"Total auth users:    {number(status.total_auth_users)} = {status.auth_users_breakdown}",
+        f"Total user profiles: {number(status.total_profiles)} = {status.profiles_breakdown}",
+        f"Missing profiles:    {number(status.missing_profiles)} = {status.missing_breakdown}",
+        f"Sync percentage:     {status.sync_percentage_text} "
+        f"(truncated: 100.00% only when none is missing)",
         render_status_line(status),
     ]
+    if status.running_sync is not None:
+        lines.append(
+            f"{INFO} Sync in progress: {status.running_sync.describe(status.total_auth_users)}"
+        )
     if not status.trigger_installed:
         lines.append(f"{FAIL} trigger on_auth_user_created is missing: new sign-ups get no profile")
     elif not status.trigger_enabled:
@@ -83,14 +92,29 @@ def render_plan(plan: SyncPlan, would_reset: int | None = None) -> list[str]:
         lines.append(
             f"--no-preserve would reset {number(would_reset)} profiles that hold non-default data."
         )
+    if plan.by_provider:
+        lines.append("Profiles to create, by sign-up provider:")
+        width = max((len(provider) for provider in plan.by_provider), default=0)
+        lines += [
+            f"  {provider:<{width}}  {number(count)}"
+            for provider, count in plan.by_provider.items()
+        ]
     if plan.sample:
         lines.append("Users without a profile:")
-        for p in plan.sample:
-            contact = p.email or p.phone or "(no email)"
-            lines.append(f"  {p.user_id}  {p.provider:<10} {contact}")
-        if plan.would_create > len(plan.sample):
-            lines.append(f"  ... and {number(plan.would_create - len(plan.sample))} more")
+        lines += [render_planned(p) for p in plan.sample]
+        lines += render_more(plan.would_create, len(plan.sample))
     return lines
+
+
+def render_planned(profile: PlannedProfile) -> str:
+    contact = profile.email or profile.phone or "(no email)"
+    return f"  {profile.user_id}  {profile.provider:<10} {contact}"
+
+
+def render_more(total: int, listed: int) -> list[str]:
+    if total <= listed:
+        return []
+    return [f"  ... and {number(total - listed)} more (--limit N or --limit all to list them)"]
 
 
 def render_batch(batch: BatchResult) -> str:
@@ -102,8 +126,8 @@ def render_batch(batch: BatchResult) -> str:
     )
 
 
-def render_sync_result(result: SyncResult, verbose: bool = False) -> list[str]:
-    lines = [render_batch(b) for b in result.batches] if verbose else []
+def render_sync_result(result: SyncResult) -> list[str]:
+    lines = []
     kept = (
         "kept every existing value"
         if result.preserve
@@ -123,12 +147,32 @@ def render_sync_result(result: SyncResult, verbose: bool = False) -> list[str]:
 
 
 class ProgressBar:
-    """A progress callback for sync(): a tqdm bar on a terminal, nothing otherwise."""
+    """A progress callback for sync(): a tqdm bar (on `file`, stderr by default) whose
+    total is the number of users the sync will scan, with the run's running totals of
+    profiles created and filled; and `on_batch` called with each batch as it commits
+    (--verbose prints it). disabled: no bar (not a terminal, --json, -v 0)."""
 
-    def __init__(self, total: int | None, disabled: bool):
+    def __init__(
+        self,
+        total: int | None,
+        disabled: bool,
+        file: TextIO | None = None,
+        on_batch: Callable[[BatchResult], None] | None = None,
+    ):
+        self.created = self.filled = 0
+        self.on_batch = on_batch
         self.bar = None
         if not disabled:
-            self.bar = tqdm(total=total, unit=" users", unit_scale=True, leave=False)
+            self.bar = tqdm(
+                total=total,
+                unit=" users",
+                unit_scale=True,
+                leave=False,
+                # One update per batch (seconds apart): draw each one, and the totals.
+                mininterval=0,
+                file=file or sys.stderr,
+                dynamic_ncols=True,
+            )
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -138,6 +182,14 @@ class ProgressBar:
             self.bar.close()
 
     def __call__(self, batch: BatchResult) -> None:
+        self.created += batch.created
+        self.filled += batch.filled
+        if self.on_batch is not None:
+            if self.bar is not None:
+                self.bar.clear()  # the line goes above the bar, not through it
+            self.on_batch(batch)
         if self.bar is not None:
+            self.bar.set_postfix(
+                created=number(self.created), filled=number(self.filled), refresh=False
+            )
             self.bar.update(batch.scanned)
-            self.bar.set_postfix(created=batch.created, refresh=False)

@@ -9,15 +9,18 @@ from usersync.sync.backfill import (
     SyncPlan,
     SyncResult,
     plan,
+    planned_profiles,
     sync,
 )
 from usersync.sync.status import (
     LastSync,
+    RunningSync,
     SyncStatus,
-    estimated_auth_users,
     last_sync,
     read_only_snapshot,
+    running_sync,
     status,
+    users_to_scan,
 )
 
 __all__ = [
@@ -25,13 +28,16 @@ __all__ = [
     "BatchResult",
     "LastSync",
     "PlannedProfile",
+    "RunningSync",
     "SyncPlan",
     "SyncResult",
     "SyncStatus",
-    "estimated_auth_users",
     "last_sync",
     "plan",
+    "planned_profiles",
     "read_only_snapshot",
+    "running_sync",
     "status",
     "sync",
+    "users_to_scan",
 ]

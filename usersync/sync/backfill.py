@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +26,7 @@ from usersync.sync.status import isoformat, read_only_snapshot
 
 FIRST_ID = uuid.UUID(int=0)
 PLAN_SAMPLE_LIMIT = 20
+PLAN_PAGE_SIZE = 1000
 # A batch waits at most this long for a row lock (e.g. a staff edit) before failing:
 # no sign-up or staff action is ever blocked for long by a sync.
 BATCH_LOCK_TIMEOUT = "5s"
@@ -55,20 +56,25 @@ class PlannedProfile:
 
 @dataclass(frozen=True)
 class SyncPlan:
-    """A dry run: what a preserve-mode sync would do now. Nothing was written."""
+    """A dry run: what a preserve-mode sync would do now. Nothing was written.
+    by_provider (provider: profiles to create) only when asked for (detailed=True)."""
 
     would_create: int
     would_fill: int
     sample: list[PlannedProfile]
+    by_provider: dict[str, int] | None = None
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "dry_run": True,
             "would_create": self.would_create,
             "would_fill": self.would_fill,
             "sample": [p.as_dict() for p in self.sample],
             "sample_truncated": self.would_create > len(self.sample),
         }
+        if self.by_provider is not None:
+            data["by_provider"] = self.by_provider
+        return data
 
 
 @dataclass(frozen=True)
@@ -118,14 +124,38 @@ class SyncResult:
         }
 
 
-def plan(sample_limit: int = PLAN_SAMPLE_LIMIT) -> SyncPlan:
+def plan(sample_limit: int = PLAN_SAMPLE_LIMIT, detailed: bool = False) -> SyncPlan:
     """The dry run: exact counts of what a sync would create and fill, and a bounded
-    sample of the users concerned. Read-only: it writes nothing, not even a run record."""
+    sample of the users concerned; detailed=True adds the count per provider.
+    Read-only: it writes nothing, not even a run record."""
     with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
-        cursor.execute(query("plan_sample"), {"limit": sample_limit})
+        cursor.execute(query("plan_sample"), {"after": FIRST_ID, "limit": sample_limit})
         sample = fetch_all(cursor, into=PlannedProfile)
+        by_provider = None
+        if detailed:
+            cursor.execute(query("plan_providers"))
+            by_provider = {row["provider"]: row["would_create"] for row in fetch_all(cursor)}
         cursor.execute(query("plan_counts"))
-        return fetch_one(cursor, into=SyncPlan, sample=sample)
+        return fetch_one(cursor, into=SyncPlan, sample=sample, by_provider=by_provider)
+
+
+def planned_profiles(
+    limit: int | None = None, page_size: int = PLAN_PAGE_SIZE
+) -> Iterator[PlannedProfile]:
+    """Every user a sync would give a profile (the first `limit` if given), by id, read
+    in keyset pages of page_size (one short read-only transaction each), so that a list
+    of a million stays in constant memory."""
+    after, listed = FIRST_ID, 0
+    while limit is None or listed < limit:
+        size = page_size if limit is None else min(page_size, limit - listed)
+        with database_errors(), read_only_snapshot(), connection().cursor() as cursor:
+            cursor.execute(query("plan_sample"), {"after": after, "limit": size})
+            page = fetch_all(cursor, into=PlannedProfile)
+        yield from page
+        listed += len(page)
+        if len(page) < size:
+            return
+        after = page[-1].user_id
 
 
 def _run_batch(

@@ -49,6 +49,58 @@ class LastSync:
 
 
 @dataclass(frozen=True)
+class RunningSync:
+    """A sync in progress (the lease's holder): who, since when, how far."""
+
+    run_id: int
+    holder: str
+    triggered_by: str
+    started_at: datetime
+    expires_at: datetime
+    lease_expired: bool
+    preserve: bool
+    batch_size: int
+    batches: int
+    created: int
+    filled: int
+    reset: int
+
+    @property
+    def scanned_at_most(self) -> int:
+        """Users scanned so far, at most (the last batch may have been short)."""
+        return self.batches * self.batch_size
+
+    def describe(self, total_auth_users: int | None = None) -> str:
+        scanned = self.scanned_at_most
+        if total_auth_users is not None:
+            scanned = min(scanned, total_auth_users)
+            share = 100 * scanned // total_auth_users if total_auth_users else 100
+            far = f"about {scanned:,} of {total_auth_users:,} users scanned ({share}%)"
+        else:
+            far = f"about {scanned:,} users scanned"
+        text = (
+            f"run {self.run_id} by {self.triggered_by} on {self.holder}, since "
+            f"{self.started_at:%Y-%m-%d %H:%M:%S %Z}: {self.batches:,} "
+            f"batch{'' if self.batches == 1 else 'es'} committed, "
+            f"{far}, created {self.created:,}, filled {self.filled:,}"
+        )
+        if not self.preserve:
+            text += f", reset {self.reset:,}"
+        if self.lease_expired:
+            text += " (its lease has expired: the process may have died)"
+        return text
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.update(
+            started_at=isoformat(self.started_at),
+            expires_at=isoformat(self.expires_at),
+            scanned_at_most=self.scanned_at_most,
+        )
+        return data
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     """The spec's metrics (total_auth_users, total_profiles, missing_profiles,
     sync_percentage) and what an operator needs beside them."""
@@ -63,6 +115,12 @@ class SyncStatus:
     trigger_enabled: bool
     trigger_failures: int
     last_sync: LastSync | None
+    # total_profiles = profiles_of_eligible_users + profiles_of_soft_deleted_users
+    # + orphan_profiles; eligible_users - profiles_of_eligible_users = missing_profiles.
+    profiles_of_eligible_users: int
+    profiles_of_soft_deleted_users: int
+    measured_at: datetime  # when the counts were taken (a cached copy keeps it)
+    running_sync: RunningSync | None
 
     @property
     def eligible_users(self) -> int:
@@ -71,10 +129,39 @@ class SyncStatus:
 
     @property
     def sync_percentage(self) -> float:
-        if self.eligible_users == 0:
+        """The share of eligible users with a profile, truncated to 2 decimals, never
+        rounded up: 100 only when none is missing (99.99 for 1 missing of 1,000,000)."""
+        if self.missing_profiles == 0:
             return 100.0
-        synced = self.eligible_users - self.missing_profiles
-        return round(100.0 * synced / self.eligible_users, 2)
+        synced = max(self.eligible_users - self.missing_profiles, 0)
+        return (synced * 10_000 // self.eligible_users) / 100
+
+    @property
+    def sync_percentage_text(self) -> str:
+        return f"{self.sync_percentage:.2f}%"
+
+    @property
+    def auth_users_breakdown(self) -> str:
+        return (
+            f"{self.eligible_users:,} eligible + {self.soft_deleted_users:,} soft-deleted "
+            f"(who need no profile)"
+        )
+
+    @property
+    def profiles_breakdown(self) -> str:
+        text = (
+            f"{self.profiles_of_eligible_users:,} of eligible users + "
+            f"{self.profiles_of_soft_deleted_users:,} of soft-deleted users"
+        )
+        if self.orphan_profiles:
+            text += f" + {self.orphan_profiles:,} orphans (no auth user)"
+        return text
+
+    @property
+    def missing_breakdown(self) -> str:
+        return (
+            f"{self.eligible_users:,} eligible - {self.profiles_of_eligible_users:,} with a profile"
+        )
 
     @property
     def in_sync(self) -> bool:
@@ -94,6 +181,10 @@ class SyncStatus:
             "trigger_enabled": self.trigger_enabled,
             "trigger_failures": self.trigger_failures,
             "last_sync": self.last_sync.as_dict() if self.last_sync else None,
+            "profiles_of_eligible_users": self.profiles_of_eligible_users,
+            "profiles_of_soft_deleted_users": self.profiles_of_soft_deleted_users,
+            "measured_at": isoformat(self.measured_at),
+            "running_sync": self.running_sync.as_dict() if self.running_sync else None,
         }
 
 
@@ -101,6 +192,12 @@ def last_sync() -> LastSync | None:
     with connection().cursor() as cursor:
         cursor.execute(query("last_sync_run"))
         return fetch_one(cursor, into=LastSync)
+
+
+def running_sync() -> RunningSync | None:
+    with connection().cursor() as cursor:
+        cursor.execute(query("running_sync"))
+        return fetch_one(cursor, into=RunningSync)
 
 
 @contextlib.contextmanager
@@ -124,12 +221,18 @@ def status() -> SyncStatus:
         cursor.execute(query("trigger_state"))
         trigger = fetch_one(cursor)
         cursor.execute(query("status_counts"))
-        return fetch_one(cursor, into=SyncStatus, **trigger, last_sync=last_sync())
+        return fetch_one(
+            cursor,
+            into=SyncStatus,
+            **trigger,
+            last_sync=last_sync(),
+            running_sync=running_sync(),
+        )
 
 
-def estimated_auth_users() -> int | None:
-    """A cheap estimate for progress bars and quick health checks (catalog statistics)."""
+def users_to_scan() -> int:
+    """How many auth users a sync will scan, counted exactly (the progress bar's total:
+    catalog statistics are -1 or stale before the first ANALYZE of a large import)."""
     with database_errors(), connection().cursor() as cursor:
-        cursor.execute(query("estimated_auth_users"))
-        estimate = fetch_value(cursor)
-    return int(estimate) if estimate is not None and estimate >= 0 else None
+        cursor.execute(query("auth_users_count"))
+        return fetch_value(cursor)

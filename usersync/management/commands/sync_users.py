@@ -1,21 +1,29 @@
 from __future__ import annotations
 
+import argparse
 import sys
+from dataclasses import replace
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
 from usersync import sync
 from usersync.conf import conf
-from usersync.management.arguments import batch_size
+from usersync.management.arguments import batch_size, limit_or_all
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import (
     ProgressBar,
+    render_batch,
+    render_more,
     render_plan,
+    render_planned,
     render_status_line,
     render_sync_result,
 )
+from usersync.sync.backfill import PLAN_SAMPLE_LIMIT
 from usersync.sync.profiles import preservation_report
+
+VERBOSE_PLAN_LIMIT = 1000
 
 
 class Command(UsersyncCommand):
@@ -26,7 +34,18 @@ class Command(UsersyncCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--dry-run", action="store_true", help="show what would be done; write nothing"
+            "--dry-run",
+            action="store_true",
+            help="show what would be done; write nothing (with --verbose: the count per "
+            "sign-up provider and a longer list of the users concerned)",
+        )
+        parser.add_argument(
+            "--limit",
+            type=limit_or_all,
+            default=argparse.SUPPRESS,  # absent unless given: the default depends on -v
+            metavar="N|all",
+            help=f"with --dry-run: list this many users without a profile, or all of them "
+            f"(default: {PLAN_SAMPLE_LIMIT:,}; with --verbose {VERBOSE_PLAN_LIMIT:,})",
         )
         self.add_verbose_argument(parser)
         self.add_json_argument(parser)
@@ -52,6 +71,8 @@ class Command(UsersyncCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["yes"] and not options["no_preserve"]:
             raise CommandError("--yes only confirms --no-preserve", returncode=2)
+        if "limit" in options and not options["dry_run"]:
+            raise CommandError("--limit only applies to --dry-run", returncode=2)
         if options["dry_run"]:
             return self._dry_run(options)
         if options["no_preserve"] and not options["yes"]:
@@ -71,22 +92,42 @@ class Command(UsersyncCommand):
         if options["json"]:
             self.write_json(result.as_dict() | {"status": after.as_dict()})
             return
-        for line in render_sync_result(result, verbose=options["verbosity"] >= 2):
+        for line in render_sync_result(result):
             self.stdout.write(line)
         self.stdout.write(render_status_line(after))
 
     def _dry_run(self, options: dict) -> None:
-        planned = sync.plan()
+        verbose = options["verbosity"] >= 2
+        default_limit = VERBOSE_PLAN_LIMIT if verbose else PLAN_SAMPLE_LIMIT
+        limit = options.get("limit", default_limit)
+        # The first page in the plan's own snapshot; a longer list is read page by page.
+        first = PLAN_SAMPLE_LIMIT if limit is None else min(limit, PLAN_SAMPLE_LIMIT)
+        planned = sync.plan(sample_limit=first, detailed=verbose)
         would_reset = None
         if options["no_preserve"]:
             would_reset = preservation_report(limit=1).profiles_with_data
         if options["json"]:
             data = planned.as_dict()
+            if limit is None or limit > first:
+                sample = [p.as_dict() for p in sync.planned_profiles(limit)]
+                data.update(sample=sample, sample_truncated=planned.would_create > len(sample))
             if would_reset is not None:
                 data["would_reset"] = would_reset
             self.write_json(data)
             return
-        for line in render_plan(planned, would_reset):
+        if limit is not None and limit <= first:
+            for line in render_plan(planned, would_reset):
+                self.stdout.write(line)
+            return
+        for line in render_plan(replace(planned, sample=[]), would_reset):
+            self.stdout.write(line)
+        listed = 0
+        for profile in sync.planned_profiles(limit):
+            if listed == 0:
+                self.stdout.write("Users without a profile:")
+            self.stdout.write(render_planned(profile))
+            listed += 1
+        for line in render_more(planned.would_create, listed):
             self.stdout.write(line)
 
     def _confirm_reset(self) -> None:
@@ -107,4 +148,16 @@ class Command(UsersyncCommand):
 
     def _progress(self, options: dict) -> ProgressBar:
         quiet = options["json"] or not sys.stderr.isatty() or options["verbosity"] == 0
-        return ProgressBar(total=None if quiet else sync.estimated_auth_users(), disabled=quiet)
+        on_batch = None
+        if options["verbosity"] >= 2 and not options["json"]:
+            on_batch = self._print_batch
+        return ProgressBar(
+            total=None if quiet else sync.users_to_scan(),
+            disabled=quiet,
+            on_batch=on_batch,
+        )
+
+    def _print_batch(self, batch: sync.BatchResult) -> None:
+        """Each batch as it commits, not at the end of the run."""
+        self.stdout.write(render_batch(batch))
+        self.stdout.flush()
