@@ -2,7 +2,8 @@
 # The whole test suite: lint, then pytest against PostgreSQL (DATABASE_URL if set,
 # otherwise the embedded server) on Django 5.2 LTS and Python 3.11, every test; then the
 # version matrix: Django 6.0 and 6.1 on Python 3.12 and 3.13, all but the tests marked
-# slow (pyproject.toml says why), each leg in its own virtualenv .venv-pyX.Y-djangoA.B.
+# slow (pyproject.toml says why) except those also marked every_django, each leg in its
+# own virtualenv .venv-pyX.Y-djangoA.B.
 # The last leg runs with DATABASE_URL unset, i.e. on the embedded PostgreSQL 18.
 #
 #   scripts/test.sh [pytest args]                lint, the main run, the matrix
@@ -103,12 +104,12 @@ if $matrix; then
         else
             (
                 [ "$database" = embedded ] && unset DATABASE_URL
-                echo "=== py$python_version django$("$venv/bin/python" -m django --version) (not slow) on $(where) ==="
+                echo "=== py$python_version django$("$venv/bin/python" -m django --version) (not slow, plus every_django) on $(where) ==="
                 "$venv/bin/python" manage.py makemigrations --check --dry-run >/dev/null || {
                     echo "usersync: models and migrations disagree on Django $django" >&2
                     exit 1
                 }
-                exec "$venv/bin/python" -m pytest -m "not slow" "$@"
+                exec "$venv/bin/python" -m pytest -m "not slow or every_django" "$@"
             ) || status=$?
         fi
         record "py$python_version/django$django($database)" "$status" "$start"
