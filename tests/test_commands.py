@@ -258,6 +258,21 @@ def test_verify_migration__names_each_drifted_object_and_repair_restores_it():
     assert run_json("verify_migration", "--repair")["ok"] is True
 
 
+def test_verify_migration__role_it_cannot_assume_leaves_the_transaction_usable():
+    from usersync.db.connection import atomic, connection
+    from usersync.schema.verify import _try_set_role
+
+    with atomic(), connection().cursor() as cursor:
+        cursor.execute("SELECT current_user, current_setting('search_path')")
+        before = cursor.fetchone()
+        assert _try_set_role(cursor, "usersync_no_such_role") is False
+        cursor.execute("SELECT current_user, current_setting('search_path')")
+        assert cursor.fetchone() == before
+        assert _try_set_role(cursor, "supabase_auth_admin") is True
+        cursor.execute("SELECT current_user, current_setting('search_path')")
+        assert cursor.fetchone() == ("supabase_auth_admin", "auth")
+
+
 def _stdout_of_failure(*args: str) -> str:
     out = StringIO()
     with pytest.raises(CommandError):

@@ -8,7 +8,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from usersync.conf import conf
 from usersync.db.connection import alias, atomic, connection, migrate_command
@@ -340,12 +340,12 @@ def end_to_end() -> list[Check]:
 
 
 def _try_set_role(cursor, role: str) -> bool:
-    sid = transaction.savepoint(using=alias())
+    # A nested atomic() is a savepoint: a missing role rolls back to it, and on success
+    # the SET LOCALs stay for the rest of the outer transaction.
     try:
-        cursor.execute(f"SET LOCAL ROLE {role}")
-        cursor.execute("SET LOCAL search_path = auth")
-    except Exception:
-        transaction.savepoint_rollback(sid, using=alias())
+        with atomic():
+            cursor.execute(f"SET LOCAL ROLE {role}")
+            cursor.execute("SET LOCAL search_path = auth")
+    except DatabaseError:
         return False
-    transaction.savepoint_commit(sid, using=alias())
     return True
