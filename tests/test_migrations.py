@@ -119,3 +119,60 @@ def test_access_token_hook_migration__rolls_back_alone_and_reapplies(auth_user_f
     finally:
         call_command("migrate", verbosity=0)
     assert hook_objects() == (True, True, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_to_0002__is_refused_before_any_step_while_staff_links_exist(
+    auth_user_factory, django_user_model
+):
+    from usersync.models import StaffLink
+
+    staff = django_user_model.objects.create_user("linked", "linked@example.com", "pw")
+    StaffLink.objects.create(user=staff, auth_user=auth_user_factory())
+    with pytest.raises(
+        CommandError, match=r"refusing to drop public.usersync_staff_links: it holds 1 rows"
+    ):
+        call_command("migrate", "usersync", "0002", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL")
+        assert cursor.fetchone()[0]
+    assert StaffLink.objects.filter(user=staff).exists()
+
+
+def test_every_reverse_that_drops_a_table__guards_it():
+    import re
+
+    from django.db.migrations.loader import MigrationLoader
+
+    from usersync.db.sql import migration_sql
+
+    unguarded = []
+    for (app, name), migration in MigrationLoader(None).disk_migrations.items():
+        if app != "usersync":
+            continue
+        for operation in migration.operations:
+            for inner in getattr(operation, "database_operations", [operation]):
+                if not hasattr(inner, "guard_tables"):
+                    continue
+                reverse = migration_sql(f"{inner.name}.reverse")
+                dropped = re.findall(r"DROP TABLE IF EXISTS ([\w.]+)", reverse)
+                unguarded += [(name, t) for t in dropped if t not in inner.guard_tables]
+    assert unguarded == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_hook__is_refused_while_its_settings_were_changed():
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE usersync.access_token_hook_settings SET role_claim = 'app_role'")
+    try:
+        with pytest.raises(
+            CommandError,
+            match=r"refusing to drop usersync.access_token_hook_settings: it holds 1 rows",
+        ):
+            call_command("migrate", "usersync", "0005", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT role_claim FROM usersync.access_token_hook_settings")
+            assert cursor.fetchone()[0] == "app_role"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE usersync.access_token_hook_settings SET role_claim = DEFAULT")
