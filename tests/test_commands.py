@@ -231,6 +231,7 @@ def test_verify_migration__passes_with_the_specs_lines():
         "✅ All functions are created",
         "✅ Row level security and grants are in place",
         "✅ End-to-end sign-up test passed",
+        "   The sign-up ran as supabase_auth_admin, the role Supabase Auth inserts users as",
         f"\u2139\ufe0f {hook.ENABLE_NOTE}",
     ]
 
