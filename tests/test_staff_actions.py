@@ -170,6 +170,36 @@ def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
 
 
 @pytest.mark.parametrize(
+    "cannot_sign_in",
+    ["banned_until = now() + interval '1 day'", "deleted_at = now()"],
+)
+def test_deactivate__counts_only_other_admins_who_can_sign_in(
+    staff_member, auth_user_factory, cannot_sign_in
+):
+    other_admin = auth_user_factory()
+    UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE auth.users SET {cannot_sign_in} WHERE id = %s", [other_admin.pk])
+    with pytest.raises(LastActiveAdmin, match=f"cannot deactivate user {staff_member.pk}"):
+        staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    with pytest.raises(LastActiveAdmin, match="cannot take the admin role from"):
+        staff_actions.change_role(staff_member.pk, "user", Actor("admin:bob"))
+    assert (profile(staff_member).role, profile(staff_member).is_active) == ("admin", True)
+
+
+def test_deactivate__counts_an_admin_whose_ban_has_ended(staff_member, auth_user_factory):
+    other_admin = auth_user_factory()
+    UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE auth.users SET banned_until = now() - interval '1 day' WHERE id = %s",
+            [other_admin.pk],
+        )
+    staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    assert profile(staff_member).is_active is False
+
+
+@pytest.mark.parametrize(
     ("reason", "message"),
     [
         ("   ", "a reason is required"),

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from usersync import sync
@@ -120,7 +121,12 @@ def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
     with connection().cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVE_ADMINS_LOCK])
     # Read after the lock: a change committed meanwhile by another staff member counts.
-    others = UserProfile.objects.filter(role=admin_role(), is_active=True).exclude(pk=profile.pk)
+    # Only admins who can sign in count: not banned now, not soft-deleted.
+    others = (
+        UserProfile.objects.filter(role=admin_role(), is_active=True, user__deleted_at=None)
+        .filter(Q(user__banned_until=None) | Q(user__banned_until__lte=timezone.now()))
+        .exclude(pk=profile.pk)
+    )
     if not others.exists():
         raise LastActiveAdmin(
             f"cannot {doing} user {profile.user_id}: theirs is the last active admin "
