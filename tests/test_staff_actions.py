@@ -314,3 +314,60 @@ def test_deactivate__of_the_last_two_admins_at_once__refuses_one(auth_user_facto
     assert sorted(outcomes.values()) == ["deactivated", "refused"]
     assert UserProfile.objects.filter(role="admin", is_active=True).count() == 1
     assert AdminAuditLog.objects.filter(action="deactivated").count() == 1
+
+
+def _waiting_row_locks() -> int:
+    with connect() as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_change_role__by_an_admin_deactivated_meanwhile__waits_for_it_and_is_refused(
+    auth_user_factory,
+):
+    acting, target = auth_user_factory(), auth_user_factory()
+    UserProfile.objects.filter(user_id=acting.pk).update(role="admin")
+    UserProfile.objects.filter(user_id=target.pk).update(role="admin")
+    actor = Actor("api:acting", acting.pk, must_be_admin=True)
+    outcome: list[str] = []
+
+    def demote() -> None:
+        try:
+            staff_actions.change_role(target.pk, "user", actor)
+            outcome.append("changed")
+        except staff_actions.ActorNotAllowed as refused:
+            outcome.append(str(refused))
+        finally:
+            connection.close()
+
+    # Another connection deactivates the acting admin and holds the row until it commits.
+    with connect(autocommit=False) as other:
+        other.execute(
+            "UPDATE public.user_profiles SET is_active = false WHERE user_id = %s", [acting.pk]
+        )
+        thread = threading.Thread(target=demote)
+        thread.start()
+        for _ in range(400):
+            if outcome or _waiting_row_locks():
+                break
+            time.sleep(0.025)
+        other.commit()
+    thread.join(timeout=30)
+    assert outcome == ["api:acting is no longer an active admin: the change was not made"]
+    assert profile(target).role == "admin"
+    assert not AdminAuditLog.objects.filter(action="role_changed").exists()
+
+
+def test_change_role__by_an_api_actor_whose_profile_is_not_admin__is_refused(
+    auth_user_factory, staff_member
+):
+    plain, target = auth_user_factory(), auth_user_factory()
+    with pytest.raises(staff_actions.ActorNotAllowed):
+        staff_actions.change_role(target.pk, "admin", Actor("api:x", plain.pk, must_be_admin=True))
+    staff_actions.change_role(
+        target.pk, "admin", Actor("api:a", staff_member.pk, must_be_admin=True)
+    )
+    assert profile(target).role == "admin"

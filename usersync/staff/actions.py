@@ -21,6 +21,7 @@ from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.errors import (
+    ActorNotAllowed,
     BadInput,
     InvalidField,
     LastActiveAdmin,
@@ -90,14 +91,31 @@ def _now_in_milliseconds():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _locked_profile(user_id: uuid.UUID) -> UserProfile:
+def _locked_profile(user_id: uuid.UUID, actor: audit.Actor | None = None) -> UserProfile:
+    """The target's profile, locked; with an actor who acts by being an admin, the
+    actor's profile too (both in one statement, in id order, so that two admins acting
+    on each other cannot deadlock), and the actor checked to be still an active admin:
+    one deactivated or demoted meanwhile waits for that change, then is refused."""
+    check_actor = actor is not None and actor.must_be_admin
+    ids = [user_id] + ([actor.auth_user_id] if check_actor else [])
     # of=("self",): never lock the auth.users row, which Supabase Auth updates on sign-in.
-    try:
-        return UserProfile.objects.select_for_update(of=("self",)).get(user_id=user_id)
-    except UserProfile.DoesNotExist:
-        if not AuthUser.objects.filter(pk=user_id).exists():
-            raise UnknownUser(f"no auth user with id {user_id}") from None
-        raise NoProfile(f"user {user_id} has no profile; create it first") from None
+    locked = {
+        p.user_id: p
+        for p in UserProfile.objects.select_for_update(of=("self",))
+        .filter(user_id__in=ids)
+        .order_by("user_id")
+    }
+    if check_actor:
+        own = locked.get(actor.auth_user_id)
+        if own is None or own.role != admin_role() or own.is_active is not True:
+            raise ActorNotAllowed(
+                f"{actor.name} is no longer an active admin: the change was not made"
+            )
+    if user_id in locked:
+        return locked[user_id]
+    if not AuthUser.objects.filter(pk=user_id).exists():
+        raise UnknownUser(f"no auth user with id {user_id}")
+    raise NoProfile(f"user {user_id} has no profile; create it first")
 
 
 def _email(user_id: uuid.UUID) -> str | None:
@@ -187,7 +205,7 @@ def change_role(
         raise InvalidField("role", str(error)) from None
     reason = _clean_reason(reason)
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.role == new_role:
             raise NothingToChange(f"user {user_id} already has the role {new_role}")
         if new_role != admin_role():
@@ -203,7 +221,7 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
     if actor.auth_user_id == user_id:
         raise OwnProfile(f"you cannot deactivate your own profile (user {user_id})")
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.is_active is False:
             raise NothingToChange(f"user {user_id} is already inactive")
         _refuse_removing_last_admin(profile, "deactivate")
@@ -224,7 +242,7 @@ def reactivate(
     user_id = parse_user_id(user_id)
     reason = _clean_reason(reason)
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.is_active is True:
             raise NothingToChange(f"user {user_id} is already active")
         changes = {
