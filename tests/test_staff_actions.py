@@ -157,6 +157,14 @@ def test_deactivate__refuses_the_actors_own_profile(staff_member, auth_user_fact
     assert profile(staff_member).is_active is True
 
 
+def test_change_role__refuses_the_actors_own_profile(staff_member, actor):
+    with pytest.raises(OwnProfile, match="you cannot change your own role"):
+        staff_actions.change_role(staff_member.pk, "user", actor)
+    with pytest.raises(OwnProfile):
+        staff_actions.change_role(staff_member.pk, "admin", Actor("admin:alice", staff_member.pk))
+    assert profile(staff_member).role == "admin"
+
+
 def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
     staff_member, auth_user_factory
 ):

@@ -196,9 +196,11 @@ def _apply(
 def change_role(
     user_id: str | uuid.UUID, new_role: str, actor: audit.Actor, reason: str | None = None
 ) -> StaffChange:
-    """Give a user another role (one of conf.ALLOWED_ROLES). Refuses to take
-    the admin role from the last active admin."""
+    """Give a user another role (one of conf.ALLOWED_ROLES). Refuses the actor's own
+    profile and to take the admin role from the last active admin."""
     user_id = parse_user_id(user_id)
+    if actor.auth_user_id == user_id:
+        raise OwnProfile(f"you cannot change your own role (user {user_id})")
     try:
         check_role(new_role)
     except BadInput as error:
