@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from usersync.admin.filters import AuditUserFilter, UserIdFilter
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.models import AdminAuditLog, ChatErrorLog, SyncRun, TriggerFailure, UserActivityLog
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator

@@ -22,6 +22,7 @@ from usersync.admin.filters import (
     SsoProviderFilter,
     provider_label,
 )
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.errors import UsersyncError
 from usersync.models import UserProfile
@@ -91,7 +92,7 @@ def _auth_fact(name: str, description: str, boolean: bool = False):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     form = ProfileForm
     list_display = (
         "email",
