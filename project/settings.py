@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -20,7 +21,10 @@ DEVELOPMENT_MODE = env.bool("ENABLE_DEVELOPMENT_MODE", default=False)
 # The demo bootstrap: the local Supabase stand-in (auth schema, roles) and demo users.
 USERSYNC_DISABLE_BOOTSTRAP = env.bool("DISABLE_BOOTSTRAP", default=False)
 
-SECRET_KEY = require_secret_key(env.str("SECRET_KEY", default=""), DEVELOPMENT_MODE)
+# Development mode without one: a key generated for this checkout (git-ignored file).
+SECRET_KEY = require_secret_key(
+    env.str("SECRET_KEY", default=""), DEVELOPMENT_MODE, BASE_DIR / ".development_secret_key"
+)
 DEBUG = env.bool("DEBUG", default=DEVELOPMENT_MODE)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEVELOPMENT_MODE else []
@@ -53,6 +57,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Admin login throttling with django-axes: the host's choice (usersync needs none of it).
+# AXES_FAILURE_LIMIT wrong passwords in a row for one username from one address are
+# answered as usual; the next is refused (429) and so is every attempt, the right
+# password included, for AXES_COOLOFF_MINUTES. Attempts are kept in the axes_* tables.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5) + 1
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
@@ -140,13 +159,42 @@ HTTPS = env.bool("HTTPS", default=not DEVELOPMENT_MODE)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # Monitors may poll the health URLs over plain HTTP inside a private network.
 SECURE_REDIRECT_EXEMPT = [r"^health$", r"^health/probe$", r"^dashboard/health-check$"]
-if env.bool("BEHIND_HTTPS_PROXY", default=HTTPS):
+# X-Forwarded-Proto is trusted only when the operator says a proxy sets it: otherwise
+# any client could claim HTTPS.
+if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+# Preloading commits the whole domain, for months, in every browser: the operator's call.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (the admin's pages; the API's JSON): only
+# this site's own scripts, styles, images and forms, never framed. Inline styles are
+# allowed (the admin's templates use style attributes); inline scripts are not.
+# Django 6's own middleware where there is one, django-csp on Django 5.2.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+try:
+    import django.middleware.csp  # noqa: F401  (Django 6)
+
+    SECURE_CSP = CSP_DIRECTIVES
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+except ImportError:
+    INSTALLED_APPS.append("csp")
+    MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 # usersync: any of its settings (usersync.conf) from the environment as USERSYNC_<NAME>;
 # Supabase's JWT settings also under their dashboard names (SUPABASE_JWT_SECRET, ...).
@@ -160,6 +208,13 @@ for _name, _default in usersync_defaults.items():
         if _variable in os.environ:
             globals()[f"USERSYNC_{_name}"] = _PARSERS[type(_default)](_variable)
             break
+
+# The token issuer is checked by default when the Supabase project's URL is given:
+# Supabase Auth issues its tokens as <SUPABASE_URL>/auth/v1. USERSYNC_JWT_ISSUER (or
+# SUPABASE_JWT_ISSUER) set, even empty, decides instead.
+_SUPABASE_URL = env.str("SUPABASE_URL", default="").strip().rstrip("/")
+if _SUPABASE_URL and not {"USERSYNC_JWT_ISSUER", "SUPABASE_JWT_ISSUER"} & set(os.environ):
+    USERSYNC_JWT_ISSUER = f"{_SUPABASE_URL}/auth/v1"
 
 LOGGING = {
     "version": 1,

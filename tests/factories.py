@@ -8,6 +8,7 @@ import uuid
 
 import factory
 from django.db import connection
+from django.utils import timezone
 
 from usersync.models import AuthUser, UserProfile
 
@@ -25,6 +26,7 @@ def insert_auth_user(
     deleted_at,
     is_anonymous: bool,
     with_identity: bool,
+    email_confirmed_at=None,
 ) -> None:
     app_meta = {} if is_anonymous else {"provider": provider, "providers": [provider]}
     with connection.cursor() as cursor:
@@ -34,9 +36,10 @@ def insert_auth_user(
                 """
                 INSERT INTO auth.users (instance_id, id, aud, role, email, phone,
                     raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
-                    last_sign_in_at, is_sso_user, is_anonymous, deleted_at)
+                    last_sign_in_at, is_sso_user, is_anonymous, deleted_at,
+                    email_confirmed_at)
                 VALUES ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',
-                    'authenticated', %s, %s, %s, '{}', now(), now(), %s, %s, %s, %s)
+                    'authenticated', %s, %s, %s, '{}', now(), now(), %s, %s, %s, %s, %s)
                 """,
                 [
                     id,
@@ -47,6 +50,7 @@ def insert_auth_user(
                     provider.startswith("sso:"),
                     is_anonymous,
                     deleted_at,
+                    email_confirmed_at,
                 ],
             )
             if with_identity and not is_anonymous:
@@ -76,6 +80,14 @@ class AuthUserFactory(factory.Factory):
     )
     last_sign_in_at = None
     deleted_at = None
+
+    class Params:
+        # Confirmed, as after a sign-up's confirmation link (confirmed=False: not yet).
+        confirmed = True
+
+    email_confirmed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.confirmed and o.email else None
+    )
     is_anonymous = False
     with_identity = True
     with_profile = True

@@ -55,8 +55,8 @@ def test_profile_export__bad_filter_is_400(admin_client):
 
 
 def test_profile_export__refused_without_view_permission(client, django_user_model):
-    django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
-    client.login(username="nobody", password="pw")
+    nobody = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    client.force_login(nobody)
     assert client.get(reverse("admin:usersync_userprofile_export")).status_code == 403
 
 
@@ -80,6 +80,8 @@ def test_audit_export__newest_first_with_target_email(admin_client, auth_user_fa
         ("deactivated", "ann@example.com", "spam"),
     ]
     rows = read_csv(
-        admin_client.get(reverse("admin:usersync_adminauditlog_export"), {"action": "deactivated"})
+        admin_client.get(
+            reverse("admin:usersync_adminauditlog_export"), {"action__exact": "deactivated"}
+        )
     )
     assert [r["action"] for r in rows] == ["deactivated"]

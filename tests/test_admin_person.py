@@ -91,7 +91,7 @@ def test_person_page__banned_and_deleted_come_first(admin_client, confirmed):
 
 
 def test_person_page__unconfirmed_email_cannot_sign_in(admin_client, auth_user_factory):
-    ann = auth_user_factory(email="ann@example.com")
+    ann = auth_user_factory(email="ann@example.com", confirmed=False)
     assert verdict(admin_client, ann).startswith("Not confirmed yet")
 
 
@@ -141,8 +141,8 @@ def test_person_page__deleted_user_with_history_is_named_by_recorded_email(admin
 
 def test_person_page__needs_view_permission(client, django_user_model, auth_user_factory):
     ann = auth_user_factory(email="ann@example.com")
-    django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
-    client.login(username="nobody", password="pw")
+    nobody = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    client.force_login(nobody)
     assert client.get(person(ann.pk)).status_code == 403
 
 

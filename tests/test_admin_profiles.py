@@ -183,17 +183,31 @@ def test_profile_detail__role_change_is_audited_with_old_and_new_value(
 
 
 def test_profile_detail__refuses_demoting_the_last_admin_with_a_message(
-    admin_client, own_auth_user
+    admin_client, auth_user_factory
 ):
-    url = change_url(profile(own_auth_user))
+    last_admin = auth_user_factory()
+    UserProfile.objects.filter(user_id=last_admin.pk).update(role="admin")
+    url = change_url(profile(last_admin))
     response = admin_client.post(url, {"role": "user"}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert messages_of(response) == [
-        "The role was not changed: cannot take the admin role from admin@example.com: "
-        "theirs is the last active admin profile; make another user an admin first"
+        f"The role was not changed: cannot take the admin role from {last_admin.email}: "
+        f"theirs is the last active admin profile; make another user an admin first"
+    ]
+    assert profile(last_admin).role == "admin"
+    assert not AdminAuditLog.objects.exists()
+
+
+def test_profile_detail__refuses_changing_ones_own_role_with_a_message(
+    admin_client, own_auth_user, make_admin
+):
+    make_admin()
+    url = change_url(profile(own_auth_user))
+    response = admin_client.post(url, {"role": "user"}, follow=True)
+    assert messages_of(response) == [
+        f"The role was not changed: you cannot change your own role (user {own_auth_user.pk})"
     ]
     assert profile(own_auth_user).role == "admin"
-    assert not AdminAuditLog.objects.exists()
 
 
 def test_profile_admin__cannot_add_or_delete_profiles(admin_client, auth_user_factory):

@@ -231,6 +231,7 @@ def test_verify_migration__passes_with_the_specs_lines():
         "✅ All functions are created",
         "✅ Row level security and grants are in place",
         "✅ End-to-end sign-up test passed",
+        "   The sign-up ran as supabase_auth_admin, the role Supabase Auth inserts users as",
         f"\u2139\ufe0f {hook.ENABLE_NOTE}",
     ]
 
@@ -260,7 +261,7 @@ def test_verify_migration__names_each_drifted_object_and_repair_restores_it():
 
 def test_verify_migration__role_it_cannot_assume_leaves_the_transaction_usable():
     from usersync.db.connection import atomic, connection
-    from usersync.schema.verify import _try_set_role
+    from usersync.schema.e2e import _try_set_role
 
     with atomic(), connection().cursor() as cursor:
         cursor.execute("SELECT current_user, current_setting('search_path')")

@@ -3,6 +3,8 @@ rollbacks that never drop profile data by accident."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -119,3 +121,113 @@ def test_access_token_hook_migration__rolls_back_alone_and_reapplies(auth_user_f
     finally:
         call_command("migrate", verbosity=0)
     assert hook_objects() == (True, True, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_to_0002__is_refused_before_any_step_while_staff_links_exist(
+    auth_user_factory, django_user_model
+):
+    from usersync.models import StaffLink
+
+    staff = django_user_model.objects.create_user("linked", "linked@example.com", "pw")
+    StaffLink.objects.create(user=staff, auth_user=auth_user_factory())
+    with pytest.raises(
+        CommandError, match=r"refusing to drop public.usersync_staff_links: it holds 1 rows"
+    ):
+        call_command("migrate", "usersync", "0002", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL")
+        assert cursor.fetchone()[0]
+    assert StaffLink.objects.filter(user=staff).exists()
+
+
+# Tables whose rows usersync writes itself from settings: dropping them loses nothing.
+WRITTEN_BY_USERSYNC = ("usersync.profile_settings",)
+
+
+def test_every_reverse_that_drops_a_table__guards_it():
+    import re
+
+    from django.db.migrations.loader import MigrationLoader
+
+    from usersync.db.sql import migration_sql
+
+    unguarded = []
+    for (app, name), migration in MigrationLoader(None).disk_migrations.items():
+        if app != "usersync":
+            continue
+        for operation in migration.operations:
+            for inner in getattr(operation, "database_operations", [operation]):
+                if not hasattr(inner, "guard_tables"):
+                    continue
+                reverse = migration_sql(f"{inner.name}.reverse")
+                dropped = re.findall(r"DROP TABLE IF EXISTS ([\w.]+)", reverse)
+                unguarded += [
+                    (name, t) for t in dropped if t not in inner.guard_tables + WRITTEN_BY_USERSYNC
+                ]
+    assert unguarded == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_hook__is_refused_while_its_settings_were_changed():
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE usersync.access_token_hook_settings SET role_claim = 'app_role'")
+    try:
+        with pytest.raises(
+            CommandError,
+            match=r"refusing to drop usersync.access_token_hook_settings: it holds 1 rows",
+        ):
+            call_command("migrate", "usersync", "0005", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT role_claim FROM usersync.access_token_hook_settings")
+            assert cursor.fetchone()[0] == "app_role"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE usersync.access_token_hook_settings SET role_claim = DEFAULT")
+
+
+def schema_objects() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname IN "
+            "('on_auth_user_created', 'on_auth_identity_created')) AS triggers, "
+            "to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL AS hook, "
+            "to_regclass('public.usersync_staff_links') IS NOT NULL AS staff_links, "
+            "to_regclass('usersync.profile_defaults') IS NOT NULL AS rules, "
+            "to_regclass('public.user_profiles_sso_provider_idx') IS NOT NULL AS indexes"
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changing_nothing():
+    """Like Supabase's `postgres` without the platform's supautils: not a superuser, owner
+    of usersync's objects (here through membership of the role that made them), all
+    privileges on the auth tables, which supabase_auth_admin owns, but not ownership."""
+    role = f"usersync_rollback_{os.getpid()}"
+    before = schema_objects()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER INHERIT")
+        cursor.execute(f"GRANT {connection.settings_dict['USER']} TO {role}")
+        # What Supabase grants postgres on the auth tables: everything but ownership.
+        cursor.execute(f"GRANT USAGE ON SCHEMA auth TO {role}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA auth TO {role}")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {role}")
+        with pytest.raises(CommandError) as refused:
+            call_command("migrate", "usersync", "0002", verbosity=0)
+        message = str(refused.value)
+        assert "\n" not in message
+        assert message.startswith("cannot roll back usersync.0003_profile_trigger: it must ")
+        assert "ownership of auth.identities (owned by supabase_auth_admin)" in message
+        assert "Nothing was changed" in message
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+        assert schema_objects() == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+        call_command("migrate", verbosity=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.helpers import manage as run_manage
@@ -105,3 +107,64 @@ def test_bad_usersync_setting_from_the_environment__check_fails_with_its_id():
     assert "(usersync.E005) USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both 'admin'" in (
         result.stderr
     )
+
+
+def settings_of(*names: str, **env: str) -> dict:
+    """The project's settings `names` as production mode (unless `env` says otherwise)
+    computes them."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
+    )
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+PRODUCTION = {
+    "SECRET_KEY": REAL_SECRET_KEY,
+    "ALLOWED_HOSTS": "usersync.example.com",
+    "DATABASE_URL": "postgres://x@127.0.0.1:1/x",
+}
+
+
+def test_production_defaults__no_hsts_preload_and_no_trusted_proxy_header():
+    values = settings_of("SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER", **PRODUCTION)
+    assert values == {"SECURE_HSTS_PRELOAD": False, "SECURE_PROXY_SSL_HEADER": None}
+    values = settings_of(
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+        BEHIND_HTTPS_PROXY="true",
+        SECURE_HSTS_PRELOAD="true",
+        **PRODUCTION,
+    )
+    assert values == {
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+    }
+
+
+def test_production_defaults__issuer_derived_from_supabase_url_unless_set():
+    derived = settings_of(
+        "USERSYNC_JWT_ISSUER", SUPABASE_URL="https://abc.supabase.co/", **PRODUCTION
+    )
+    assert derived == {"USERSYNC_JWT_ISSUER": "https://abc.supabase.co/auth/v1"}
+    explicit = settings_of(
+        "USERSYNC_JWT_ISSUER",
+        SUPABASE_URL="https://abc.supabase.co",
+        USERSYNC_JWT_ISSUER="",
+        **PRODUCTION,
+    )
+    assert explicit == {"USERSYNC_JWT_ISSUER": ""}
+
+
+def test_development_secret_key__generated_once_per_checkout_never_a_constant(tmp_path):
+    from project.config import development_secret_key, require_secret_key
+
+    first = require_secret_key("", True, tmp_path / "key")
+    assert require_secret_key("change-me", True, tmp_path / "key") == first
+    assert len(first) >= 50 and "usersync-development-only" not in first
+    assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
+    other_checkout = tmp_path / "other"
+    other_checkout.mkdir()
+    assert development_secret_key(other_checkout / "key") != first

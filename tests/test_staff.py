@@ -43,6 +43,12 @@ def test_linked_auth_user__is_none_for_an_sso_only_deleted_or_missing_email(
     assert actor_for(nobody) == Actor("admin:bob", None)
 
 
+def test_linked_auth_user__is_none_for_an_unconfirmed_email(staff_user, auth_user_factory):
+    """Anyone may sign up with a staff member's address; until confirmed, it is not theirs."""
+    auth_user_factory(email="alice@example.com", confirmed=False)
+    assert linked_auth_user_id(staff_user) is None
+
+
 def test_set_link__overrides_the_email_match_and_is_audited(staff_user, auth_user_factory):
     auth_user_factory(email="alice@example.com")
     sso = auth_user_factory(

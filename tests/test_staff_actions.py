@@ -157,6 +157,14 @@ def test_deactivate__refuses_the_actors_own_profile(staff_member, auth_user_fact
     assert profile(staff_member).is_active is True
 
 
+def test_change_role__refuses_the_actors_own_profile(staff_member, actor):
+    with pytest.raises(OwnProfile, match="you cannot change your own role"):
+        staff_actions.change_role(staff_member.pk, "user", actor)
+    with pytest.raises(OwnProfile):
+        staff_actions.change_role(staff_member.pk, "admin", Actor("admin:alice", staff_member.pk))
+    assert profile(staff_member).role == "admin"
+
+
 def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
     staff_member, auth_user_factory
 ):
@@ -165,6 +173,36 @@ def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
     with pytest.raises(LastActiveAdmin, match=f"cannot deactivate {staff_member.email}:"):
         staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     staff_actions.reactivate(other_admin.pk, Actor("admin:bob"))
+    staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    assert profile(staff_member).is_active is False
+
+
+@pytest.mark.parametrize(
+    "cannot_sign_in",
+    ["banned_until = now() + interval '1 day'", "deleted_at = now()"],
+)
+def test_deactivate__counts_only_other_admins_who_can_sign_in(
+    staff_member, auth_user_factory, cannot_sign_in
+):
+    other_admin = auth_user_factory()
+    UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE auth.users SET {cannot_sign_in} WHERE id = %s", [other_admin.pk])
+    with pytest.raises(LastActiveAdmin, match=f"cannot deactivate {staff_member.email}"):
+        staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    with pytest.raises(LastActiveAdmin, match="cannot take the admin role from"):
+        staff_actions.change_role(staff_member.pk, "user", Actor("admin:bob"))
+    assert (profile(staff_member).role, profile(staff_member).is_active) == ("admin", True)
+
+
+def test_deactivate__counts_an_admin_whose_ban_has_ended(staff_member, auth_user_factory):
+    other_admin = auth_user_factory()
+    UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE auth.users SET banned_until = now() - interval '1 day' WHERE id = %s",
+            [other_admin.pk],
+        )
     staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     assert profile(staff_member).is_active is False
 
@@ -284,3 +322,60 @@ def test_deactivate__of_the_last_two_admins_at_once__refuses_one(auth_user_facto
     assert sorted(outcomes.values()) == ["deactivated", "refused"]
     assert UserProfile.objects.filter(role="admin", is_active=True).count() == 1
     assert AdminAuditLog.objects.filter(action="deactivated").count() == 1
+
+
+def _waiting_row_locks() -> int:
+    with connect() as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_change_role__by_an_admin_deactivated_meanwhile__waits_for_it_and_is_refused(
+    auth_user_factory,
+):
+    acting, target = auth_user_factory(), auth_user_factory()
+    UserProfile.objects.filter(user_id=acting.pk).update(role="admin")
+    UserProfile.objects.filter(user_id=target.pk).update(role="admin")
+    actor = Actor("api:acting", acting.pk, must_be_admin=True)
+    outcome: list[str] = []
+
+    def demote() -> None:
+        try:
+            staff_actions.change_role(target.pk, "user", actor)
+            outcome.append("changed")
+        except staff_actions.ActorNotAllowed as refused:
+            outcome.append(str(refused))
+        finally:
+            connection.close()
+
+    # Another connection deactivates the acting admin and holds the row until it commits.
+    with connect(autocommit=False) as other:
+        other.execute(
+            "UPDATE public.user_profiles SET is_active = false WHERE user_id = %s", [acting.pk]
+        )
+        thread = threading.Thread(target=demote)
+        thread.start()
+        for _ in range(400):
+            if outcome or _waiting_row_locks():
+                break
+            time.sleep(0.025)
+        other.commit()
+    thread.join(timeout=30)
+    assert outcome == ["api:acting is no longer an active admin: the change was not made"]
+    assert profile(target).role == "admin"
+    assert not AdminAuditLog.objects.filter(action="role_changed").exists()
+
+
+def test_change_role__by_an_api_actor_whose_profile_is_not_admin__is_refused(
+    auth_user_factory, staff_member
+):
+    plain, target = auth_user_factory(), auth_user_factory()
+    with pytest.raises(staff_actions.ActorNotAllowed):
+        staff_actions.change_role(target.pk, "admin", Actor("api:x", plain.pk, must_be_admin=True))
+    staff_actions.change_role(
+        target.pk, "admin", Actor("api:a", staff_member.pk, must_be_admin=True)
+    )
+    assert profile(target).role == "admin"

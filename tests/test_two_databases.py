@@ -34,7 +34,7 @@ import json
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import setup_test_environment
 
 from tests.tokens import bearer, make_token
@@ -45,7 +45,10 @@ from usersync.staff.identity import set_link
 setup_test_environment()
 User.objects.create_superuser("root", "root@example.com", "pw")
 client = Client()
-logged_in = client.login(username="root", password="pw")
+# The request is for django-axes, which throttles by address.
+logged_in = client.login(
+    request=RequestFactory().post("/admin/login/"), username="root", password="pw"
+)
 profile = UserProfile.objects.filter(user__is_anonymous=False).order_by("created_at").first()
 change = f"/admin/usersync/userprofile/{profile.pk}/change/"
 urls = [

@@ -57,6 +57,10 @@ class OwnProfile(BadInput):
     """Staff may not demote or deactivate themselves (HTTP 409)."""
 
 
+class ActorNotAllowed(BadInput):
+    """The actor is no longer an active admin when the change runs (HTTP 403)."""
+
+
 class NotTheStandIn(BadInput):
     """Demo data goes only into the local stand-in, never into a real Supabase project."""
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from usersync.errors import (
+    ActorNotAllowed,
     BadInput,
     DatabasePermissionDenied,
     DatabaseUnavailable,
@@ -38,6 +39,7 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (NoProfile, 409),
     (LastActiveAdmin, 409),
     (OwnProfile, 409),
+    (ActorNotAllowed, 403),
     (SyncAlreadyRunning, 409),
     (LeaseLost, 409),
     (QuotaExceeded, 429),

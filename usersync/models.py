@@ -28,22 +28,18 @@ class ReadOnlyQuerySet(models.QuerySet):
 
 
 class AuthUser(models.Model):
-    """A row of Supabase's auth.users (the columns usersync reads)."""
+    """A row of Supabase's auth.users: only the columns usersync uses. Any column mapped
+    here can be filtered on through the ORM, so the others (user metadata, which users
+    write themselves, among them) stay out of reach."""
 
     id = models.UUIDField(primary_key=True)
-    aud = models.CharField(max_length=255, null=True)
-    role = models.CharField(max_length=255, null=True)
     email = models.CharField(max_length=255, null=True)
     phone = models.TextField(null=True)
     email_confirmed_at = models.DateTimeField(null=True)
     phone_confirmed_at = models.DateTimeField(null=True)
-    confirmed_at = models.DateTimeField(null=True)
     last_sign_in_at = models.DateTimeField(null=True)
     raw_app_meta_data = models.JSONField(null=True)
-    raw_user_meta_data = models.JSONField(null=True)
-    is_super_admin = models.BooleanField(null=True)
     created_at = models.DateTimeField(null=True)
-    updated_at = models.DateTimeField(null=True)
     banned_until = models.DateTimeField(null=True)
     is_sso_user = models.BooleanField(default=False)
     is_anonymous = models.BooleanField(default=False)

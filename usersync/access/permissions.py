@@ -42,7 +42,9 @@ def authenticate_admin(request: HttpRequest) -> AppUser:
 def api_actor(request: HttpRequest) -> audit.Actor:
     """The audit log's name for the API's caller."""
     user: AppUser = request.supabase_user
-    return audit.Actor(f"api:{user.email or user.user_id}", auth_user_id=user.user_id)
+    return audit.Actor(
+        f"api:{user.email or user.user_id}", auth_user_id=user.user_id, must_be_admin=True
+    )
 
 
 def admin_required(view: View) -> View:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from usersync.admin.export import CsvExportMixin
 from usersync.admin.filters import AuditUserFilter, UserIdFilter
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import person_link
 from usersync.models import (
@@ -36,7 +37,7 @@ def with_user_names(queryset: QuerySet, field: str) -> QuerySet:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator

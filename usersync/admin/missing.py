@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from usersync import sync
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.person import person_link
 from usersync.conf import conf
 from usersync.errors import UsersyncError
@@ -38,7 +39,7 @@ class CreateProfileForm(forms.Form):
 
 
 @admin.register(UserWithoutProfile)
-class UserWithoutProfileAdmin(admin.ModelAdmin):
+class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = ("email", "phone", "provider", "signed_up", "last_sign_in", "anonymous", "why")
     search_fields = ("email", "phone")
     search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."

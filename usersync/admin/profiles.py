@@ -25,6 +25,7 @@ from usersync.admin.filters import (
     SsoProviderFilter,
     provider_label,
 )
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import PersonPageMixin, person_url
 from usersync.admin.profile_buttons import ProfileButtonsMixin
@@ -101,7 +102,9 @@ REASON_SHOWN = 30
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(PersonPageMixin, ProfileButtonsMixin, CsvExportMixin, admin.ModelAdmin):
+class UserProfileAdmin(
+    DeclaredLookupsOnly, PersonPageMixin, ProfileButtonsMixin, CsvExportMixin, admin.ModelAdmin
+):
     form = ProfileForm
     # Fits a 1,366 px screen beside the filters: phone and e-mail share one column.
     list_display = (

@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db import router
 from django.http import HttpRequest
 
+from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.models import StaffLink
 from usersync.staff.identity import actor_for, remove_link, set_link
 
 
 @admin.register(StaffLink)
-class StaffLinkAdmin(admin.ModelAdmin):
+class StaffLinkAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = ("user", "auth_user", "created_at")
     raw_id_fields = ("auth_user",)
     fields = ("user", "auth_user")

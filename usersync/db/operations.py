@@ -7,8 +7,12 @@ from django.db import connections, router
 from django.db.migrations.operations import RunSQL
 
 from usersync.conf import conf
+from usersync.db.rollback_privileges import refuse_without_ownership
 from usersync.db.rows import fetch_value
-from usersync.db.sql import migration_sql
+from usersync.db.sql import migration_sql, query
+
+# Tables whose rows are not all data: how to count the ones a rollback would lose.
+GUARD_COUNT_QUERIES = {"usersync.access_token_hook_settings": "guard_hook_settings"}
 
 
 class RunSQLFile(RunSQL):
@@ -18,6 +22,9 @@ class RunSQLFile(RunSQL):
     function bodies are never split. `guard_tables`: reversing refuses while any of
     them holds rows, unless conf.ALLOW_DATA_LOSS is true.
     """
+
+    # Whether a planned rollback first checks the role owns what the reverse undoes.
+    checks_ownership = True
 
     def __init__(
         self,
@@ -53,19 +60,25 @@ class RunSQLFile(RunSQL):
 
 
 def guard_planned_rollback(plan=None, using: str = "default", **kwargs) -> None:
-    """pre_migrate: refuse a plan that unapplies a guarded migration before any step runs,
-    so a refused rollback leaves nothing half-undone. Only where the operation runs: on
-    a database that holds none of usersync's tables, unapplying it drops nothing."""
-    if conf.ALLOW_DATA_LOSS:
-        return
+    """pre_migrate: refuse a plan that unapplies a guarded migration, or one whose reverse
+    SQL the connected role may not run, before any step runs, so a refused rollback
+    leaves nothing half-undone. Only where the operation runs: on a database that holds
+    none of usersync's tables, unapplying it drops nothing."""
     for migration, backwards in plan or ():
         if not backwards:
             continue
         for operation in migration.operations:
             for inner in getattr(operation, "database_operations", [operation]):
-                tables = getattr(inner, "guard_tables", ())
-                if tables and inner.runs_on(using, migration.app_label):
-                    refuse_to_drop_rows(connections[using], tables)
+                if not isinstance(inner, RunSQLFile) or not inner.runs_on(
+                    using, migration.app_label
+                ):
+                    continue
+                if inner.guard_tables and not conf.ALLOW_DATA_LOSS:
+                    refuse_to_drop_rows(connections[using], inner.guard_tables)
+                if inner.checks_ownership:
+                    refuse_without_ownership(
+                        connections[using], str(migration), f"{inner.name}.reverse"
+                    )
 
 
 def refuse_to_drop_rows(connection, tables: tuple[str, ...]) -> None:
@@ -74,8 +87,11 @@ def refuse_to_drop_rows(connection, tables: tuple[str, ...]) -> None:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
             if not fetch_value(cursor):
                 continue
-            # `table` comes from the migration's own code, never from input.
-            cursor.execute(f"SELECT count(*) FROM {table}")
+            if table in GUARD_COUNT_QUERIES:
+                cursor.execute(query(GUARD_COUNT_QUERIES[table]))
+            else:
+                # `table` comes from the migration's own code, never from input.
+                cursor.execute(f"SELECT count(*) FROM {table}")
             rows = fetch_value(cursor)
             if rows:
                 raise CommandError(
@@ -90,6 +106,9 @@ class ApplyIfMissing(RunSQLFile):
     Used for the local Supabase stand-in: a real Supabase database already has
     auth.users, and DISABLE_BOOTSTRAP turns the stand-in off everywhere.
     """
+
+    # Its reverse drops only what the stand-in made (a real auth schema is left alone).
+    checks_ownership = False
 
     def __init__(self, name: str, relation: str, disabled_by: str, **kwargs):
         self.relation = relation

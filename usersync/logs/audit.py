@@ -14,10 +14,12 @@ from usersync.models import AdminAuditLog
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a Django user or a command ('command:sync_users'), and the Supabase
-    auth user linked to them, when there is one."""
+    auth user linked to them, when there is one. `must_be_admin`: the actor acts by
+    being an active admin (an API caller), which each change checks again under lock."""
 
     name: str
     auth_user_id: uuid.UUID | None = None
+    must_be_admin: bool = False
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

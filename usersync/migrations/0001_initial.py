@@ -17,7 +17,17 @@ class Migration(migrations.Migration):
         migrations.RunPython(require_supabase_auth, migrations.RunPython.noop, elidable=False),
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                RunSQLFile("usersync_tables.v1", guard_tables=("public.user_profiles",)),
+                RunSQLFile(
+                    "usersync_tables.v1",
+                    guard_tables=(
+                        "public.user_profiles",
+                        "public.user_activity_log",
+                        "public.admin_audit_log",
+                        "public.chat_error_log",
+                        "usersync.sync_runs",
+                        "usersync.trigger_failures",
+                    ),
+                ),
             ],
             state_operations=[
                 migrations.CreateModel(

@@ -29,7 +29,9 @@ class Migration(migrations.Migration):
         ),
         migrations.SeparateDatabaseAndState(
             # References Django's auth_user: made by migrate, never by the Supabase CLI.
-            database_operations=[RunSQLFile("staff_links.v1")],
+            database_operations=[
+                RunSQLFile("staff_links.v1", guard_tables=("public.usersync_staff_links",))
+            ],
             state_operations=[
                 migrations.CreateModel(
                     name="StaffLink",

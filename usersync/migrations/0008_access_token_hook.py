@@ -9,4 +9,7 @@ from usersync.db.operations import RunSQLFile
 class Migration(migrations.Migration):
     dependencies = [("usersync", "0007_profile_rules")]
 
-    operations = [RunSQLFile("access_token_hook.v1")]
+    # Its settings row (claim names, refusal message) is dropped only with consent.
+    operations = [
+        RunSQLFile("access_token_hook.v1", guard_tables=("usersync.access_token_hook_settings",))
+    ]

@@ -1,19 +1,17 @@
-"""Verification of the installed database objects, their repair, and the end-to-end
-self-test. Schema tools (`supabase db diff`, `prisma migrate reset`) are known to drop
-triggers on auth.users and grants on public silently: this is what notices."""
+"""Verification of the installed database objects and their repair (the end-to-end
+self-test is usersync.schema.e2e). Schema tools (`supabase db diff`, `prisma migrate
+reset`) are known to drop triggers on auth.users and grants on public silently: this
+is what notices."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
-
 from usersync.conf import conf
-from usersync.db.connection import alias, atomic, connection, migrate_command
+from usersync.db.connection import atomic, connection, migrate_command
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
-from usersync.db.rows import fetch_all, fetch_one
+from usersync.db.rows import fetch_all
 from usersync.db.sql import migration_sql, query
 from usersync.errors import database_errors
 from usersync.schema import hook
@@ -52,6 +50,8 @@ class Check:
 class Verification:
     checks: list[Check] = field(default_factory=list)
     e2e: list[Check] = field(default_factory=list)
+    # The role the end-to-end sign-up ran as (None: not run).
+    e2e_role: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,6 +72,7 @@ class Verification:
             },
             "checks": [c.as_dict() for c in self.checks],
             "e2e": [c.as_dict() for c in self.e2e] if self.e2e else None,
+            "e2e_ran_as": self.e2e_role,
             "notes": [hook.ENABLE_NOTE],
         }
 
@@ -279,73 +280,3 @@ def repair() -> None:
             cursor.execute(migration_sql(name))
         lock_down_django_tables()
     defaults.store_default_role()
-
-
-def end_to_end() -> list[Check]:
-    """Sign up a throw-away OAuth user as Supabase Auth would, check the profile and the
-    cascade, and roll everything back."""
-    user_id = uuid.uuid4()
-    provider_id = f"usersync-e2e-{user_id.hex[:12]}"
-    checks: list[Check] = []
-    with database_errors(), atomic():
-        with connection().cursor() as cursor:
-            as_auth_admin = _try_set_role(cursor, "supabase_auth_admin")
-            cursor.execute(query("e2e_sign_up"), {"user_id": user_id})
-            cursor.execute(
-                query("e2e_sign_up_identity"), {"user_id": user_id, "provider_id": provider_id}
-            )
-            cursor.execute("RESET ROLE")
-            cursor.execute("RESET search_path")
-            cursor.execute(query("e2e_profile"), {"user_id": user_id})
-            profile = fetch_one(cursor)
-            state = (profile["role"], profile["is_active"]) if profile else None
-            sso = (profile["sso_provider"], profile["sso_user_id"]) if profile else None
-            who = (
-                "supabase_auth_admin"
-                if as_auth_admin
-                else f"{connection().settings_dict['USER']} "
-                "(could not SET ROLE supabase_auth_admin)"
-            )
-            checks.append(
-                Check(
-                    "e2e",
-                    f"sign-up as {who} creates a profile",
-                    state == ("user", True),
-                    "no profile"
-                    if profile is None
-                    else ("" if state == ("user", True) else f"profile: {profile}"),
-                )
-            )
-            checks.append(
-                Check(
-                    "e2e",
-                    "SSO provider and provider user id are set",
-                    sso == ("github", provider_id),
-                    "" if sso == ("github", provider_id) else f"found {sso}",
-                )
-            )
-            cursor.execute(query("e2e_delete"), {"user_id": user_id})
-            cursor.execute(query("e2e_profile"), {"user_id": user_id})
-            checks.append(
-                Check(
-                    "e2e",
-                    "deleting the user deletes the profile",
-                    fetch_one(cursor) is None,
-                    "profile left behind",
-                    migrate_command("usersync"),
-                )
-            )
-        transaction.set_rollback(True, using=alias())
-    return checks
-
-
-def _try_set_role(cursor, role: str) -> bool:
-    # A nested atomic() is a savepoint: a missing role rolls back to it, and on success
-    # the SET LOCALs stay for the rest of the outer transaction.
-    try:
-        with atomic():
-            cursor.execute(f"SET LOCAL ROLE {role}")
-            cursor.execute("SET LOCAL search_path = auth")
-    except DatabaseError:
-        return False
-    return True

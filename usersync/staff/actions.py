@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from usersync import sync
@@ -20,6 +21,7 @@ from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.errors import (
+    ActorNotAllowed,
     BadInput,
     InvalidField,
     LastActiveAdmin,
@@ -91,14 +93,31 @@ def _now_in_milliseconds():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _locked_profile(user_id: uuid.UUID) -> UserProfile:
+def _locked_profile(user_id: uuid.UUID, actor: audit.Actor | None = None) -> UserProfile:
+    """The target's profile, locked; with an actor who acts by being an admin, the
+    actor's profile too (both in one statement, in id order, so that two admins acting
+    on each other cannot deadlock), and the actor checked to be still an active admin:
+    one deactivated or demoted meanwhile waits for that change, then is refused."""
+    check_actor = actor is not None and actor.must_be_admin
+    ids = [user_id] + ([actor.auth_user_id] if check_actor else [])
     # of=("self",): never lock the auth.users row, which Supabase Auth updates on sign-in.
-    try:
-        return UserProfile.objects.select_for_update(of=("self",)).get(user_id=user_id)
-    except UserProfile.DoesNotExist:
-        if not AuthUser.objects.filter(pk=user_id).exists():
-            raise UnknownUser(f"no auth user with id {user_id}") from None
-        raise NoProfile(f"{_named(user_id)} has no profile; create it first") from None
+    locked = {
+        p.user_id: p
+        for p in UserProfile.objects.select_for_update(of=("self",))
+        .filter(user_id__in=ids)
+        .order_by("user_id")
+    }
+    if check_actor:
+        own = locked.get(actor.auth_user_id)
+        if own is None or own.role != admin_role() or own.is_active is not True:
+            raise ActorNotAllowed(
+                f"{actor.name} is no longer an active admin: the change was not made"
+            )
+    if user_id in locked:
+        return locked[user_id]
+    if not AuthUser.objects.filter(pk=user_id).exists():
+        raise UnknownUser(f"no auth user with id {user_id}")
+    raise NoProfile(f"{_named(user_id)} has no profile; create it first")
 
 
 def _named(user_id: uuid.UUID) -> str:
@@ -127,7 +146,12 @@ def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
     with connection().cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVE_ADMINS_LOCK])
     # Read after the lock: a change committed meanwhile by another staff member counts.
-    others = UserProfile.objects.filter(role=admin_role(), is_active=True).exclude(pk=profile.pk)
+    # Only admins who can sign in count: not banned now, not soft-deleted.
+    others = (
+        UserProfile.objects.filter(role=admin_role(), is_active=True, user__deleted_at=None)
+        .filter(Q(user__banned_until=None) | Q(user__banned_until__lte=timezone.now()))
+        .exclude(pk=profile.pk)
+    )
     if not others.exists():
         raise LastActiveAdmin(
             f"cannot {doing} {_named(profile.user_id)}: theirs is the last active admin "
@@ -179,16 +203,18 @@ def _apply(
 def change_role(
     user_id: str | uuid.UUID, new_role: str, actor: audit.Actor, reason: str | None = None
 ) -> StaffChange:
-    """Give a user another role (one of conf.ALLOWED_ROLES). Refuses to take
-    the admin role from the last active admin."""
+    """Give a user another role (one of conf.ALLOWED_ROLES). Refuses the actor's own
+    profile and to take the admin role from the last active admin."""
     user_id = parse_user_id(user_id)
+    if actor.auth_user_id == user_id:
+        raise OwnProfile(f"you cannot change your own role (user {user_id})")
     try:
         check_role(new_role)
     except BadInput as error:
         raise InvalidField("role", str(error)) from None
     reason = _clean_reason(reason)
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.role == new_role:
             raise NothingToChange(f"{_named(user_id)} already has the role {new_role}")
         if new_role != admin_role():
@@ -204,7 +230,7 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
     if actor.auth_user_id == user_id:
         raise OwnProfile(f"you cannot deactivate your own profile (user {user_id})")
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.is_active is False:
             raise NothingToChange(f"{_named(user_id)} is already inactive")
         _refuse_removing_last_admin(profile, "deactivate")
@@ -225,7 +251,7 @@ def reactivate(
     user_id = parse_user_id(user_id)
     reason = _clean_reason(reason)
     with database_errors(), atomic():
-        profile = _locked_profile(user_id)
+        profile = _locked_profile(user_id, actor)
         if profile.is_active is True:
             raise NothingToChange(f"{_named(user_id)} is already active")
         changes = {

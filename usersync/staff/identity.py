@@ -1,7 +1,8 @@
 """Who a Django staff account is in Supabase: the auth user its audit entries and
 deactivations name. An explicit StaffLink (set by a superuser) wins; otherwise a
-case-insensitive match of the account's e-mail with a non-SSO auth user's, since only
-those e-mails are unique in auth.users (SSO users may share an address)."""
+case-insensitive match of the account's e-mail with a non-SSO auth user's whose address
+is confirmed: only those e-mails are unique in auth.users (SSO users may share an
+address), and anyone may sign up, unconfirmed, with a staff member's address."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ def linked_auth_user_id(user: AbstractBaseUser) -> uuid.UUID | None:
         return None
     matches = list(
         AuthUser.objects.filter(
-            email__iexact=email, is_sso_user=False, deleted_at__isnull=True
+            email__iexact=email,
+            email_confirmed_at__isnull=False,
+            is_sso_user=False,
+            deleted_at__isnull=True,
         ).values_list("id", flat=True)[:2]
     )
     # Two non-SSO users differing only in case: ambiguous, so link neither.

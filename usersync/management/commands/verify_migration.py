@@ -6,6 +6,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import FAIL, INFO, OK
+from usersync.schema import e2e as end_to_end
 from usersync.schema import hook
 from usersync.schema import verify as schema
 
@@ -21,11 +22,22 @@ TRIGGERS_EXERCISED = "All triggers are functioning"
 NOT_RUN = "Not checked: the triggers at work (add --e2e for a throw-away sign-up)"
 
 
+def ran_as(role: str) -> str:
+    if role == end_to_end.AUTH_ROLE:
+        return f"The sign-up ran as {role}, the role Supabase Auth inserts users as"
+    return (
+        f"The sign-up ran as {role}: SET ROLE {end_to_end.AUTH_ROLE} was refused, so the "
+        "trigger functions were checked to run as their owner (SECURITY DEFINER, "
+        "search_path pinned) and their owner to hold every privilege they use"
+    )
+
+
 class Command(UsersyncCommand):
     help = (
         "Verify the installed tables, triggers, functions (the access token hook too), RLS "
         "and grants; --e2e also signs up a throw-away user inside a rolled-back "
-        "transaction; --repair re-applies the SQL."
+        "transaction (as supabase_auth_admin where the role may, and says as whom); "
+        "--repair re-applies the SQL."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,7 +58,7 @@ class Command(UsersyncCommand):
                 )
         result = schema.verify()
         if options["e2e"] and result.group_ok("tables"):
-            result.e2e = schema.end_to_end()
+            result.e2e, result.e2e_role = end_to_end.end_to_end()
         if options["json"]:
             self.write_json(result.as_dict())
         else:
@@ -67,6 +79,8 @@ class Command(UsersyncCommand):
             self.stdout.write(f"{OK if result.group_ok(group) else FAIL} {line}")
         if not e2e:
             self.stdout.write(f"   {NOT_RUN}")
+        elif result.e2e_role:
+            self.stdout.write(f"   {ran_as(result.e2e_role)}")
         for check in result.checks + result.e2e:
             if not check.ok:
                 self.stdout.write(
