@@ -95,7 +95,7 @@ def test_admin_in_a_browser__deactivate_a_user_with_a_reason_and_see_the_audit_e
             "Deactivated 1: mallory@example.com"
         )
 
-        page.goto(f"{admin}usersync/adminauditlog/?action=deactivated")
+        page.goto(f"{admin}usersync/adminauditlog/?action__exact=deactivated")
         entry = page.locator("#result_list tbody tr")
         expect(entry).to_have_count(1)
         expect(entry).to_contain_text("admin:stella")
