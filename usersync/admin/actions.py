@@ -132,6 +132,15 @@ def sessions_ended_message(sessions: int) -> str:
     )
 
 
+def _named_users(queryset: QuerySet) -> QuerySet:
+    """The selected profiles' users, with what names them in messages (apply_each)."""
+    return queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous")
+
+
+def _active_admins(profiles: list) -> list:
+    return [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
+
+
 @admin.action(permissions=["change"], description="Deactivate selected profiles…")
 def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     if too_many(modeladmin, request, queryset):
@@ -150,7 +159,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         apply_each(
             modeladmin,
             request,
-            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            _named_users(queryset),
             deactivate,
             "Deactivated",
         )
@@ -158,7 +167,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             modeladmin.message_user(request, sessions_ended_message(sum(ended)), messages.INFO)
         return None
     profiles = list(queryset.select_related("user"))
-    admins = [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
+    admins = _active_admins(profiles)
     return confirmation_page(
         modeladmin,
         request,
@@ -185,7 +194,7 @@ def reactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         apply_each(
             modeladmin,
             request,
-            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            _named_users(queryset),
             lambda user_id: staff_actions.reactivate(user_id, actor, reason),
             "Reactivated",
         )
@@ -216,13 +225,13 @@ def change_role_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, que
         apply_each(
             modeladmin,
             request,
-            queryset.values_list("user_id", "user__email", "user__phone", "user__is_anonymous"),
+            _named_users(queryset),
             lambda user_id: staff_actions.change_role(user_id, role, actor, reason),
             f"Gave the role {role} to",
         )
         return None
     profiles = list(queryset.select_related("user"))
-    admins = [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
+    admins = _active_admins(profiles)
     return confirmation_page(
         modeladmin,
         request,

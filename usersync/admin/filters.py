@@ -73,13 +73,10 @@ class SignedInFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UserIdFilter(admin.SimpleListFilter):
-    """A text box for one user id (the exact UUID); `fields` are the columns it matches."""
+class TextBoxFilter(admin.SimpleListFilter):
+    """A filter that is a text box (admin/usersync/input_filter.html), not a list."""
 
-    title = "user id"
-    parameter_name = "user_id"
     template = "admin/usersync/input_filter.html"
-    fields: tuple[str, ...] = ("user_id",)
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
@@ -93,6 +90,14 @@ class UserIdFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("", "any")]  # the box needs no choices, but a filter without any is hidden
+
+
+class UserIdFilter(TextBoxFilter):
+    """A text box for one user id (the exact UUID); `fields` are the columns it matches."""
+
+    title = "user id"
+    parameter_name = "user_id"
+    fields: tuple[str, ...] = ("user_id",)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = (self.value() or "").strip()
@@ -113,25 +118,12 @@ class AuditUserFilter(UserIdFilter):
     fields = ("target_user_id", "actor_user_id")
 
 
-class ReasonFilter(admin.SimpleListFilter):
+class ReasonFilter(TextBoxFilter):
     """A text box: deactivation reasons containing these words (case-insensitive)."""
 
     title = "deactivation reason"
     parameter_name = "reason"
-    template = "admin/usersync/input_filter.html"
     placeholder = "words in the reason"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        self.preserved = [
-            (key, value)
-            for key, values in request.GET.lists()
-            if key not in {self.parameter_name, "p", "e"}
-            for value in values
-        ]
-
-    def lookups(self, request, model_admin):
-        return [("", "any")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = (self.value() or "").strip()
