@@ -1,4 +1,4 @@
--- Automatic profile creation, v1: the spec's on_auth_user_created trigger, made safe
+-- Automatic profile creation, v1: the on_auth_user_created trigger, made safe
 -- for Supabase. The auth service inserts as supabase_auth_admin (search_path = auth,
 -- no rights on public), so the functions are SECURITY DEFINER with an empty
 -- search_path and schema-qualified names. A failure never fails the sign-up: it is

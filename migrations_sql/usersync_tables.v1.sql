@@ -1,4 +1,4 @@
--- usersync tables, v1: the spec's user_profiles and its three logs in public, and the
+-- usersync tables, v1: user_profiles and its three logs in public, and the
 -- engine's own bookkeeping (sync runs, the sync lease, trigger failures) in the
 -- private schema usersync, which the Supabase REST API does not serve.
 
@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS public.user_profiles (
     is_active BOOLEAN DEFAULT true,
     last_login TIMESTAMP WITH TIME ZONE,
     deactivated_at TIMESTAMP WITH TIME ZONE,
-    -- SET NULL, not the spec's NO ACTION: deleting a staff member who once
+    -- SET NULL, not NO ACTION: deleting a staff member who once
     -- deactivated someone must not fail with "Database error deleting user".
     deactivated_by UUID REFERENCES auth.users(id) ON DELETE SET NULL,
     deactivation_reason VARCHAR(255),

@@ -1,4 +1,4 @@
-"""Django's view of the tables: Supabase's auth.users (read-only), the spec's tables,
+"""Django's view of the tables: Supabase's auth.users (read-only), usersync's tables,
 and the sync engine's bookkeeping. The database objects themselves are created by
 the SQL in migrations_sql/; these models mirror them."""
 
@@ -79,7 +79,7 @@ class UserWithoutProfile(AuthUser):
 
 
 class UserProfile(models.Model):
-    """The spec's user_profiles: the application's own record of a Supabase user."""
+    """user_profiles: the application's own record of a Supabase user."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(

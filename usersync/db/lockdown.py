@@ -8,7 +8,7 @@ from django.db import connections, router, transaction
 from usersync.db.connection import alias
 from usersync.db.sql import migration_sql
 
-# The spec's tables have their own row level security (row_level_security.v1.sql).
+# usersync's own tables have their own row level security (row_level_security.v1.sql).
 USERSYNC_TABLES = {"user_profiles", "user_activity_log", "admin_audit_log", "chat_error_log"}
 
 

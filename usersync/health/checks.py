@@ -29,7 +29,7 @@ REPAIR_TRIGGER = "python manage.py verify_migration --repair"
 
 
 def missing_profiles_warning(missing: int) -> str:
-    """The spec's warning, word for word."""
+    """The warning monitors match on, word for word."""
     return f"{missing} users need profile synchronization"
 
 

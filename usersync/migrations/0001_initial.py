@@ -1,4 +1,4 @@
-"""The spec's tables (created by migrations_sql/usersync_tables.v1.sql) and their models."""
+"""usersync's tables (created by migrations_sql/usersync_tables.v1.sql) and their models."""
 
 import uuid
 

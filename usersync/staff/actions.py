@@ -37,7 +37,7 @@ from usersync.models import AuthUser, UserProfile
 from usersync.naming import auth_user_label
 from usersync.sync.profiles import check_role
 
-# deactivation_reason is VARCHAR(255) (the spec's DDL).
+# deactivation_reason is VARCHAR(255).
 REASON_MAX_LENGTH = 255
 # Serialises the changes that can take away an active admin (pg_advisory_xact_lock key:
 # "usersync" in ASCII), so that two staff members cannot each remove one of the last

@@ -102,7 +102,7 @@ class RunningSync:
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """The spec's metrics (total_auth_users, total_profiles, missing_profiles,
+    """The documented metrics (total_auth_users, total_profiles, missing_profiles,
     sync_percentage) and what an operator needs beside them."""
 
     total_auth_users: int
