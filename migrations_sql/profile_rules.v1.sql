@@ -39,6 +39,12 @@ AS $function$
 $function$;
 REVOKE EXECUTE ON FUNCTION usersync.default_role() FROM PUBLIC, anon, authenticated;
 
+-- A later version's views have more columns, which CREATE OR REPLACE cannot take away:
+-- this file may run over them (a `migrate` after the Supabase CLI export was applied,
+-- or the reverse of profile_rules.v2), so it makes its views anew.
+DROP VIEW IF EXISTS usersync.profile_sync;
+DROP VIEW IF EXISTS usersync.profile_defaults;
+
 -- For each auth user, what a new profile gets (and the role: usersync.default_role()).
 CREATE OR REPLACE VIEW usersync.profile_defaults AS
 SELECT u.id AS user_id,

@@ -27,6 +27,7 @@ def insert_auth_user(
     is_anonymous: bool,
     with_identity: bool,
     email_confirmed_at=None,
+    user_meta: dict | None = None,
 ) -> None:
     app_meta = {} if is_anonymous else {"provider": provider, "providers": [provider]}
     with connection.cursor() as cursor:
@@ -39,13 +40,14 @@ def insert_auth_user(
                     last_sign_in_at, is_sso_user, is_anonymous, deleted_at,
                     email_confirmed_at)
                 VALUES ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',
-                    'authenticated', %s, %s, %s, '{}', now(), now(), %s, %s, %s, %s, %s)
+                    'authenticated', %s, %s, %s, %s, now(), now(), %s, %s, %s, %s, %s)
                 """,
                 [
                     id,
                     email,
                     phone,
                     json.dumps(app_meta),
+                    json.dumps(user_meta or {}),
                     last_sign_in_at,
                     provider.startswith("sso:"),
                     is_anonymous,
@@ -91,6 +93,7 @@ class AuthUserFactory(factory.Factory):
     is_anonymous = False
     with_identity = True
     with_profile = True
+    user_meta = None
 
     @classmethod
     def _create(cls, model_class, *, with_profile: bool, **fields) -> AuthUser:

@@ -84,3 +84,24 @@ def failure_stdout_is_quiet_or_one_json_error(result: subprocess.CompletedProces
     error = json.loads(result.stdout)["error"]
     stderr_line = result.stderr.strip().splitlines()[-1]
     return error["exit_code"] == result.returncode and stderr_line.endswith(error["message"])
+
+
+# Beside fillfactor 10 (a page takes a new row only while it stays 90% empty), a
+# 500-byte pad makes two rows too many for one page.
+ONE_PER_PAGE_PAD = {"pad": "x" * 500}
+
+
+def one_user_per_page() -> None:
+    """From now on each new auth user (made with user_meta=ONE_PER_PAGE_PAD) lies on a
+    page of its own. RESET the fillfactor after a test that commits."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE auth.users SET (fillfactor = 10)")
+
+
+def page_of(user) -> int:
+    """The heap page that holds this user's auth.users row now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (ctid::text::point)[0]::int FROM auth.users WHERE id = %s", [user.pk]
+        )
+        return cursor.fetchone()[0]

@@ -169,7 +169,8 @@ def test_sync_killed_mid_run__keeps_its_batches_and_a_rerun_completes():
     assert batches >= 3, "the sync finished before it could be killed"
     killed = SyncRun.objects.get()
     committed = profile_counts()[1]
-    assert committed == killed.created and committed % 100 == 0 and committed < 20000
+    # Each batch's profiles and its progress record commit together.
+    assert committed == killed.created and 0 < committed < 20000
 
     with override_settings(USERSYNC_LEASE_SECONDS=2):
         call_command("sync_users", "--wait", "--batch-size", "5000", stdout=StringIO())

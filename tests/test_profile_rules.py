@@ -228,7 +228,7 @@ def test_sync__keeps_a_staff_edit_it_waited_for_and_still_fills_the_rest():
         deadline = time.monotonic() + 30
         while not watcher.execute(
             "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE '%%user_profiles%%' AND pid <> pg_backend_pid())"
+            "AND query LIKE '%%batch of the sync%%' AND pid <> pg_backend_pid())"
         ).fetchone()[0]:
             assert time.monotonic() < deadline, "the sync never waited for the row lock"
         staff.commit()

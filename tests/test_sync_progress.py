@@ -7,18 +7,20 @@ from __future__ import annotations
 import json
 import os
 import socket
-import uuid
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
+from tests.helpers import ONE_PER_PAGE_PAD, one_user_per_page
 from usersync import sync
 from usersync.management.render import INFO, ProgressBar
 from usersync.models import SyncRun
 from usersync.sync import lease
-from usersync.sync.backfill import FIRST_ID, BatchResult, _run_batch
+from usersync.sync.backfill import BatchResult, _run_batch
+from usersync.sync.walk import Rows, walk_state
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ class RunStateRecorder(StringIO):
 
 
 def batch(number: int, scanned: int, created: int, filled: int) -> BatchResult:
-    return BatchResult(number, scanned, created, filled, 0, uuid.uuid4())
+    return BatchResult(number, scanned, created, filled, 0, Rows.in_pages(0, 1, 1))
 
 
 def test_progress_bar__has_its_total_and_running_totals_of_created_and_filled():
@@ -89,16 +91,23 @@ def test_sync_users__quiet_with_json_even_on_a_terminal(auth_user_factory, monke
 
 
 def test_sync_users__verbose_prints_each_batch_as_it_commits(auth_user_factory):
-    auth_user_factory.create_batch(3, with_profile=False)
+    one_user_per_page()
+    auth_user_factory.create_batch(3, with_profile=False, user_meta=ONE_PER_PAGE_PAD)
     out = RunStateRecorder()
-    call_command("sync_users", "--verbose", "--batch-size", "2", stdout=out)
-    assert [text.split(":")[0] for text, _ in out.writes[:2]] == ["batch 1", "batch 2"]
+    call_command("sync_users", "--verbose", "--batch-size", "1", stdout=out)
+    batches = [(text, state) for text, state in out.writes if text.startswith("batch ")]
+    summary, final_state = next(w for w in out.writes if w[0].startswith("✅ Synchronised"))
+    assert [text.split(":")[0] for text, _ in batches] == [
+        f"batch {n}" for n in range(1, len(batches) + 1)
+    ]
     # Printed while the run was still running, not after it ended.
-    assert [state for _, state in out.writes[:2]] == ["running", "running"]
-    assert out.writes[0][0].startswith("batch 1: scanned 2, created 2, filled 0")
-    assert out.writes[1][0].startswith("batch 2: scanned 1, created 1, filled 0")
-    assert out.writes[2][0].startswith("✅ Synchronised 3 auth users in 2 batches")
-    assert out.writes[2][1] == "succeeded"
+    assert {state for _, state in batches} == {"running"}
+    # One user a page, one page a batch (batches of pages with no live row scan 0).
+    assert [
+        text.split(": ")[1].split(" (")[0] for text, _ in batches if "scanned 0" not in text
+    ] == ["scanned 1, created 1, filled 0"] * 3
+    assert summary.startswith(f"✅ Synchronised 3 auth users in {len(batches)} batches")
+    assert final_state == "succeeded"
 
 
 def dry_run(*args: str) -> str:
@@ -150,7 +159,10 @@ def test_sync_users__limit_without_dry_run_is_refused():
 
 def test_sync_status__shows_the_sync_in_progress(three_missing):
     run = lease.start_run(preserve=True, batch_size=2, triggered_by="test:operator")
-    _run_batch(1, run.id, FIRST_ID, 2, True, "test:operator")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctid::text AS place FROM auth.users ORDER BY ctid LIMIT 2")
+        first_two = [ctid for (ctid,) in cursor.fetchall()]
+    _run_batch(1, run.id, Rows.at(first_two, walk_state().pages), True, "test:operator")
     text = StringIO()
     call_command("sync_status", stdout=text)
     started = run.started_at.strftime("%Y-%m-%d %H:%M:%S %Z")

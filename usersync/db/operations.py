@@ -20,7 +20,9 @@ class RunSQLFile(RunSQL):
 
     Each file runs as one statement string (psycopg sends it whole), so dollar-quoted
     function bodies are never split. `guard_tables`: reversing refuses while any of
-    them holds rows, unless conf.ALLOW_DATA_LOSS is true.
+    them holds rows, unless conf.ALLOW_DATA_LOSS is true. `reverse_reapplies`: a
+    version this one replaced, applied again after the reverse (e.g. views that lose a
+    column can only be dropped and made again as they were).
     """
 
     # Whether a planned rollback first checks the role owns what the reverse undoes.
@@ -30,18 +32,23 @@ class RunSQLFile(RunSQL):
         self,
         name: str,
         guard_tables: tuple[str, ...] = (),
+        reverse_reapplies: str | None = None,
         **kwargs,
     ):
         self.name = name
         self.guard_tables = tuple(guard_tables)
-        super().__init__(
-            sql=[migration_sql(name)], reverse_sql=[migration_sql(f"{name}.reverse")], **kwargs
-        )
+        self.reverse_reapplies = reverse_reapplies
+        reverse = [migration_sql(f"{name}.reverse")]
+        if reverse_reapplies:
+            reverse.append(migration_sql(reverse_reapplies))
+        super().__init__(sql=[migration_sql(name)], reverse_sql=reverse, **kwargs)
 
     def deconstruct(self):
         kwargs = {"name": self.name}
         if self.guard_tables:
             kwargs["guard_tables"] = self.guard_tables
+        if self.reverse_reapplies:
+            kwargs["reverse_reapplies"] = self.reverse_reapplies
         return (self.__class__.__qualname__, [], kwargs)
 
     def describe(self) -> str:

@@ -9,6 +9,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from usersync.sync import BatchResult, PlannedProfile, SyncPlan, SyncResult, SyncStatus
+from usersync.sync.walk import Rows
 
 OK, FAIL, WARN = "✅", "❌", "⚠️"
 INFO = "\u2139\ufe0f"  # information source
@@ -122,8 +123,14 @@ def render_batch(batch: BatchResult) -> str:
         f"batch {batch.number}: scanned {number(batch.scanned)}, created {number(batch.created)}, "
         f"filled {number(batch.filled)}"
         + (f", reset {number(batch.reset)}" if batch.reset else "")
-        + f" (up to {batch.last_id})"
+        + f" ({render_rows(batch.rows)})"
     )
+
+
+def render_rows(rows: Rows) -> str:
+    if rows.catch_up:
+        return f"catching up on {plural(len(rows.ctids), 'row')} written meanwhile"
+    return f"pages {number(rows.first_page)}-{number(rows.stop_page - 1)} of {number(rows.pages)}"
 
 
 def render_sync_result(result: SyncResult) -> list[str]:

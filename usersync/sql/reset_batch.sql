@@ -1,15 +1,15 @@
--- --no-preserve, one keyset batch: reset the existing profiles of the next batch_size
--- auth users after `after` to what a new profile gets (the default role, active, no
--- deactivation, SSO fields from auth data as usersync.profile_defaults gives them;
--- last_login is a fact, not a setting, and is kept). Every reset profile's old
+-- --no-preserve, one batch: reset the existing profiles of the auth users whose rows
+-- lie between `first` and `stop` (and at `ctids`, if given; as in sync_batch.sql) to
+-- what a new profile gets (the default role, active, no deactivation, SSO fields from
+-- auth data as usersync.profile_defaults gives them; last_login is a fact, not a
+-- setting, and is kept). Every reset profile's old
 -- values go to admin_audit_log, restorable.
--- Parameters: after, batch_size, actor, run_id. Returns: reset.
+-- Parameters: first, stop, ctids, actor, run_id. Returns: reset.
 WITH defaults AS (
     SELECT d.user_id, d.sso_provider, d.sso_user_id, (SELECT usersync.default_role()) AS role
       FROM usersync.profile_defaults d
-     WHERE d.user_id > %(after)s
-     ORDER BY d.user_id
-     LIMIT %(batch_size)s
+     WHERE d.user_ctid >= %(first)s::tid AND d.user_ctid < %(stop)s::tid
+       AND (%(ctids)s::tid[] IS NULL OR d.user_ctid = ANY (%(ctids)s::tid[]))
 ), changed AS (
     SELECT p.user_id,
            jsonb_build_object(

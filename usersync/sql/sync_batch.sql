@@ -1,19 +1,19 @@
--- One keyset batch of the sync, preserve mode: the next batch_size auth users after
--- `after` (by id); create the missing profiles (never for soft-deleted users); fill
--- NULLs from auth data without changing any value that is set. What a new profile
--- gets and what may be filled are usersync.profile_sync's rules
--- (migrations_sql/profile_rules.v1.sql).
+-- One batch of the sync, preserve mode: the auth users whose rows lie in the heap
+-- between `first` and `stop` (a range of whole pages, read in physical order; for the
+-- catch-up, also only the rows at `ctids`); create the missing profiles (never for
+-- soft-deleted users); fill NULLs from auth data without changing any value that is
+-- set. What a new profile gets and what may be filled are usersync.profile_sync's rules
+-- (migrations_sql/profile_rules.v2.sql).
 -- ON CONFLICT covers a sign-up whose trigger made the profile while this batch ran.
--- Parameters: after (uuid), batch_size. Returns: last_id, scanned, created, filled.
+-- Parameters: first, stop (tid), ctids (tid[] or NULL). Returns: scanned, created, filled.
 WITH batch AS (
     SELECT s.user_id AS id, s.sso_provider, s.sso_user_id, s.last_login,
            s.creates, s.fills AS may_fill,
            s.profile_sso_provider, s.profile_sso_user_id, s.profile_last_login,
            s.filled_sso_provider, s.filled_sso_user_id, s.filled_last_login
       FROM usersync.profile_sync s
-     WHERE s.user_id > %(after)s
-     ORDER BY s.user_id
-     LIMIT %(batch_size)s
+     WHERE s.user_ctid >= %(first)s::tid AND s.user_ctid < %(stop)s::tid
+       AND (%(ctids)s::tid[] IS NULL OR s.user_ctid = ANY (%(ctids)s::tid[]))
 ), created AS (
     INSERT INTO public.user_profiles (user_id, role, is_active, sso_provider, sso_user_id, last_login)
     SELECT b.id, (SELECT usersync.default_role()), true, b.sso_provider, b.sso_user_id,
@@ -44,7 +44,6 @@ WITH batch AS (
             AND p.last_login IS DISTINCT FROM b.filled_last_login)
     RETURNING p.user_id
 )
-SELECT (SELECT id FROM batch ORDER BY id DESC LIMIT 1) AS last_id,
-       (SELECT count(*) FROM batch) AS scanned,
+SELECT (SELECT count(*) FROM batch) AS scanned,
        (SELECT count(*) FROM created) AS created,
        (SELECT count(*) FROM filled) AS filled

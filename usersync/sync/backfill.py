@@ -1,8 +1,9 @@
 """The backfill: the dry-run plan and the sync itself.
 
-Set-based SQL in the database (usersync/sql/), never a Python loop over users: keyset
-batches over auth.users.id, one short transaction each, so memory stays constant,
-locks are short, an interrupted run keeps what it committed and a rerun finishes it.
+Set-based SQL in the database (usersync/sql/), never a Python loop over users: batches
+over ranges of auth.users' pages (usersync.sync.walk), one short transaction each, so
+memory stays constant, locks are short, an interrupted run keeps what it committed and
+a rerun finishes it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from usersync.errors import LeaseLost, database_errors
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat, read_only_snapshot
+from usersync.sync.walk import Rows, walk
 
 FIRST_ID = uuid.UUID(int=0)
 PLAN_SAMPLE_LIMIT = 20
@@ -84,7 +86,7 @@ class BatchResult:
     created: int
     filled: int
     reset: int
-    last_id: uuid.UUID | None  # None only when the batch found no user
+    rows: Rows
 
 
 @dataclass
@@ -158,9 +160,7 @@ def planned_profiles(
         after = page[-1].user_id
 
 
-def _run_batch(
-    number: int, run_id: int, after: uuid.UUID, batch_size: int, preserve: bool, actor: str
-) -> BatchResult:
+def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str) -> BatchResult:
     with atomic(), connection().cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
         cursor.execute(
@@ -169,13 +169,10 @@ def _run_batch(
         )
         reset = 0
         if not preserve:
-            cursor.execute(
-                query("reset_batch"),
-                {"after": after, "batch_size": batch_size, "actor": actor, "run_id": run_id},
-            )
+            cursor.execute(query("reset_batch"), rows.params() | {"actor": actor, "run_id": run_id})
             reset = fetch_one(cursor)["reset"]
-        cursor.execute(query("sync_batch"), {"after": after, "batch_size": batch_size})
-        batch = fetch_one(cursor, into=BatchResult, number=number, reset=reset)
+        cursor.execute(query("sync_batch"), rows.params())
+        batch = fetch_one(cursor, into=BatchResult, number=number, reset=reset, rows=rows)
         cursor.execute(
             query("run_progress"),
             {
@@ -227,24 +224,20 @@ def sync(
         result = SyncResult(
             run_id=run.id, preserve=preserve, batch_size=batch_size, started_at=run.started_at
         )
-        after = FIRST_ID
+
+        def run_batch(rows: Rows) -> int:
+            batch = _run_batch(len(result.batches) + 1, run.id, rows, preserve, triggered_by)
+            result.batches.append(batch)
+            result.scanned += batch.scanned
+            result.created += batch.created
+            result.filled += batch.filled
+            result.reset += batch.reset
+            if progress:
+                progress(batch)
+            return batch.scanned
+
         try:
-            while True:
-                batch = _run_batch(
-                    len(result.batches) + 1, run.id, after, batch_size, preserve, triggered_by
-                )
-                if batch.scanned == 0:
-                    break
-                result.batches.append(batch)
-                result.scanned += batch.scanned
-                result.created += batch.created
-                result.filled += batch.filled
-                result.reset += batch.reset
-                if progress:
-                    progress(batch)
-                after = batch.last_id
-                if batch.scanned < batch_size:
-                    break
+            walk(batch_size, preserve, run_batch)
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount
