@@ -1,4 +1,5 @@
-"""Health URLs under load: requests/s of each path against a trivial view on the same
+"""Health URLs under load: requests/s of each path against an anchor view that sends one
+`SELECT 1` through Django's connection, and a trivial view (no database), on the same
 gunicorn server (production settings: DEBUG off), from a load generator on loopback
 that stops after a bounded time and a bounded number of requests."""
 
@@ -22,6 +23,8 @@ from bench.scratch import ROOT, Scratch
 
 HOST = "127.0.0.1"
 TRIVIAL_PATH = "/bench/trivial"
+ANCHOR_PATH = "/bench/one-query"
+REFERENCE_PATHS = (ANCHOR_PATH, TRIVIAL_PATH)
 DEFAULT_PATHS = ("/dashboard/health-check", "/health", "/admin/login/")
 LIMIT_SCRIPT = Path(__file__).resolve().parent / "limit.lua"
 START_TIMEOUT = 30.0
@@ -50,6 +53,11 @@ class HealthResult:
     workers: int
     concurrency: int
     paths: list[PathResult] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> PathResult | None:
+        """The one-query view's result, the health paths' yardstick."""
+        return next((p for p in self.paths if p.path == ANCHOR_PATH and p.skipped is None), None)
 
     def as_dict(self) -> dict:
         return {
@@ -219,7 +227,7 @@ def run(
     server = Gunicorn(scratch, workers)
     try:
         server.wait_ready()
-        for path in [TRIVIAL_PATH, *paths]:
+        for path in [*REFERENCE_PATHS, *paths]:
             probe = _get(server.port, path)
             if probe == 404:
                 result.paths.append(

@@ -230,7 +230,7 @@ def _hook(h: HookResult) -> list[str]:
 
 
 def _health(h: HealthResult) -> list[str]:
-    trivial = next((p for p in h.paths if p.skipped is None), None)
+    anchor = h.anchor
     rows = []
     for p in h.paths:
         if p.skipped is not None:
@@ -242,7 +242,7 @@ def _health(h: HealthResult) -> list[str]:
                 f"`{p.path}`",
                 f"HTTP {p.probe_status}, {_n(p.requests)} requests in {p.seconds:.1f} s",
                 f"{at_least}{p.rps:.1f}",
-                _x(p.rps / trivial.rps) if trivial and trivial.rps else NA,
+                _x(p.rps / anchor.rps) if anchor and anchor.rps else NA,
                 _n(p.non_2xx),
             ]
         )
@@ -250,7 +250,7 @@ def _health(h: HealthResult) -> list[str]:
         f"Health URLs: {_n(h.users)} auth users, gunicorn {h.workers} sync workers, "
         f"{h.generator} with {h.concurrency} connections"
     )
-    return _section(title, ["path", "outcome", "requests/s", "vs trivial view", "non-2xx"], rows)
+    return _section(title, ["path", "outcome", "requests/s", "vs one-query view", "non-2xx"], rows)
 
 
 def _targets(results: Results) -> list[str]:

@@ -45,3 +45,4 @@ def test_bench_smoke__runs_every_benchmark_and_prints_the_ratio_table():
     assert "same result as the anchor: yes" in out
     assert "counts agree: yes" in out
     assert "| `/bench/trivial` | HTTP 200," in out
+    assert "| `/bench/one-query` | HTTP 200," in out

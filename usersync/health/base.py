@@ -1,13 +1,15 @@
 """usersync's checks on django-health-check: each is a `health_check.HealthCheck` whose
-run() reads the database inside `within_limits()` and raises `ServiceWarning`
-(degraded) or `ServiceUnavailable` (unhealthy), or returns (healthy).
+run() reads the database and raises `ServiceWarning` (degraded) or `ServiceUnavailable`
+(unhealthy), or returns (healthy).
 
-`within_limits()` is one read-only transaction with `SET LOCAL statement_timeout` of the
-check's `timeout` (connect_timeout in settings bounds the connection), so a slow or dead
-database is an unhealthy result within seconds; a database error becomes
-ServiceUnavailable with a message safe to show anyone (its kind, never a host, role or
-query), the full one-line error kept as its `__cause__` for staff. What a check
-measured is kept in its `data`.
+The health URLs' checks `read()` one row that several of them share
+(usersync.health.reading: one round trip, the time limit sent with the query); the
+others work inside `within_limits()`, one read-only transaction with `SET LOCAL
+statement_timeout`. Either way the limit is the check's `timeout` (connect_timeout in
+settings bounds the connection), so a slow or dead database is an unhealthy result
+within seconds; a database error becomes ServiceUnavailable with a message safe to show
+anyone (its kind, never a host, role or query), the full one-line error kept as its
+`__cause__` for staff. What a check measured is kept in its `data`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from usersync.errors import (
     UsersyncError,
     database_errors,
 )
+from usersync.health.reading import Reading
 
 
 def safe_message(error: BaseException) -> str:
@@ -118,6 +121,14 @@ class UsersyncCheck(HealthCheck):
         try:
             with database_errors(), time_limit(self.timeout.total_seconds()):
                 yield
+        except UsersyncError as error:
+            raise ServiceUnavailable(safe_message(error)) from error
+
+    def read(self, reading: Reading) -> dict[str, Any]:
+        """The reading's row, read within this check's time limit if it is the first to
+        ask; its error, as a safe message, otherwise."""
+        try:
+            return reading.row(self.timeout.total_seconds())
         except UsersyncError as error:
             raise ServiceUnavailable(safe_message(error)) from error
 

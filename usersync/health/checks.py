@@ -4,11 +4,17 @@ GET /health (public_report), GET /admin/users/health-check (staff_report) and
 GET /dashboard/health-check (dashboard_report) only render these; /metrics reuses
 SyncCheck, and container probes (probe_checks) the dashboard's checks. The checks are
 django-health-check HealthChecks (usersync.health.base); report.py runs them.
+
+/health and /dashboard/health-check send one statement per request: the checks of a URL
+share one Reading (usersync.health.reading), whose row says that the database answers
+and holds the trigger state (and the dashboard's estimates and last sync). /health's
+counts come from the cache, or from a second statement when it is cold.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -17,14 +23,15 @@ from health_check.exceptions import HealthCheckException, ServiceUnavailable, Se
 
 from usersync import sync
 from usersync.conf import conf
-from usersync.db.connection import connection
-from usersync.db.rows import fetch_one
-from usersync.db.sql import query
-from usersync.health.base import Critical, UsersyncCheck, raise_worst
+from usersync.errors import CannotConnect, ConnectionLost, UsersyncError
+from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_message
+from usersync.health.reading import Reading, read_row
 from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
 
 STATUS_CACHE_KEY = "usersync:health:status"
+PROFILES_CACHE_KEY = "usersync:health:profiles"
+DATABASE_ALIVE = "database_alive"
 REPAIR_TRIGGER = "python manage.py verify_migration --repair"
 
 
@@ -35,11 +42,23 @@ def missing_profiles_warning(missing: int) -> str:
 
 @dataclasses.dataclass
 class DatabaseCheck(UsersyncCheck):
+    """The database answers. Given the reading of the URL's other checks, it fails only
+    when that could not reach the database: its other errors (a timeout, a missing
+    table) are theirs, as when each check sent its own query."""
+
     name = "database"
+    reading: Reading = dataclasses.field(
+        default_factory=lambda: Reading(DATABASE_ALIVE), repr=False, compare=False
+    )
 
     def run(self) -> None:
-        with self.within_limits(), connection().cursor() as cursor:
-            cursor.execute("SELECT 1")
+        try:
+            self.reading.row(self.timeout.total_seconds())
+        except UsersyncError as error:
+            if self.reading.name == DATABASE_ALIVE or isinstance(
+                error, CannotConnect | ConnectionLost
+            ):
+                raise ServiceUnavailable(safe_message(error)) from error
 
 
 def trigger_problems(installed: bool, enabled: bool, failures: int) -> list[ServiceWarning]:
@@ -66,11 +85,12 @@ class TriggerCheck(UsersyncCheck):
     """Catalog look-up: is on_auth_user_created installed and enabled; failures recorded."""
 
     name = "trigger"
+    reading: Reading = dataclasses.field(
+        default_factory=lambda: Reading("trigger_state"), repr=False, compare=False
+    )
 
     def run(self) -> None:
-        with self.within_limits(), connection().cursor() as cursor:
-            cursor.execute(query("trigger_state"))
-            state = fetch_one(cursor)
+        state = self.read(self.reading)
         installed, enabled, failures = (
             state["trigger_installed"],
             state["trigger_enabled"],
@@ -95,6 +115,30 @@ def cached_status(max_age: int) -> sync.SyncStatus:
     return status
 
 
+@dataclasses.dataclass(frozen=True)
+class ProfileCounts:
+    """What /health tells of the counts (cached as such under PROFILES_CACHE_KEY)."""
+
+    missing_profiles: int
+    sync_percentage: float
+    measured_at: datetime.datetime
+
+
+def count_profiles(seconds: float) -> ProfileCounts:
+    """The counts of sync.status() (status_counts.sql) in one round trip."""
+    counts = read_row("status_counts", seconds)
+    # SyncStatus's rule for the percentage; the trigger and runs play no part in it.
+    status = sync.SyncStatus(
+        **counts,
+        trigger_installed=True,
+        trigger_enabled=True,
+        trigger_failures=0,
+        last_sync=None,
+        running_sync=None,
+    )
+    return ProfileCounts(status.missing_profiles, status.sync_percentage, status.measured_at)
+
+
 @dataclasses.dataclass
 class ProfilesCheck(UsersyncCheck):
     """The public view of the sync state: how many users lack a profile."""
@@ -102,9 +146,20 @@ class ProfilesCheck(UsersyncCheck):
     name = "profiles"
     cache_seconds: int = 0
 
+    def counts(self) -> ProfileCounts:
+        """Reused for up to cache_seconds (0: always fresh)."""
+        counts = cache.get(PROFILES_CACHE_KEY) if self.cache_seconds > 0 else None
+        if counts is None:
+            try:
+                counts = count_profiles(self.timeout.total_seconds())
+            except UsersyncError as error:
+                raise ServiceUnavailable(safe_message(error)) from error
+            if self.cache_seconds > 0:
+                cache.set(PROFILES_CACHE_KEY, counts, self.cache_seconds)
+        return counts
+
     def run(self) -> None:
-        with self.within_limits():
-            status = cached_status(self.cache_seconds)
+        status = self.counts()
         self.data = {
             "missing_profiles": status.missing_profiles,
             "sync_percentage": status.sync_percentage,
@@ -176,13 +231,13 @@ class DashboardCheck(UsersyncCheck):
     """Constant time at any size: catalog estimates, the trigger, the last sync."""
 
     name = "dashboard"
+    reading: Reading = dataclasses.field(
+        default_factory=lambda: Reading("dashboard_state"), repr=False, compare=False
+    )
 
     def run(self) -> None:
-        with self.within_limits():
-            with connection().cursor() as cursor:
-                cursor.execute(query("dashboard_state"))
-                state = fetch_one(cursor)
-            last = sync.last_sync()
+        state = self.read(self.reading)
+        last_at = state["last_sync_at"]
         installed, enabled, failures = (
             state["trigger_installed"],
             state["trigger_enabled"],
@@ -197,16 +252,21 @@ class DashboardCheck(UsersyncCheck):
             "estimated_auth_users": users if users >= 0 else None,
             "estimated_profiles": profiles if profiles >= 0 else None,
             "estimated_missing_profiles": estimated_missing,
-            "last_sync_at": last.started_at.isoformat() if last else None,
-            "last_sync_status": last.status if last else None,
+            "last_sync_at": last_at.isoformat() if last_at else None,
+            "last_sync_status": state["last_sync_status"],
         }
         raise_worst(trigger_problems(installed, enabled, failures))
 
 
 def public_report() -> Report:
     """GET /health: connectivity, the trigger, and how many users lack a profile."""
+    state = Reading("trigger_state")
     return run_checks(
-        [DatabaseCheck(), TriggerCheck(), ProfilesCheck(cache_seconds=conf.STATUS_CACHE_SECONDS)]
+        [
+            DatabaseCheck(reading=state),
+            TriggerCheck(reading=state),
+            ProfilesCheck(cache_seconds=conf.STATUS_CACHE_SECONDS),
+        ]
     )
 
 
@@ -217,10 +277,12 @@ def staff_report() -> Report:
 
 def dashboard_report() -> Report:
     """GET /dashboard/health-check: cheap enough to poll every few seconds."""
-    return run_checks([DatabaseCheck(), DashboardCheck()])
+    state = Reading("dashboard_state")
+    return run_checks([DatabaseCheck(reading=state), DashboardCheck(reading=state)])
 
 
 def probe_checks() -> list[HealthCheck]:
     """Container probes: the dashboard's checks, failing exactly when
-    GET /dashboard/health-check answers 503 (its warnings pass)."""
+    GET /dashboard/health-check answers 503 (its warnings pass). django-health-check
+    may run them in parallel threads: each reads its own row."""
     return [Critical(DatabaseCheck()), Critical(DashboardCheck())]

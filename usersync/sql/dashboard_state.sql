@@ -1,6 +1,7 @@
 -- The quick health check: constant time at any number of users. The trigger from the
--- catalog, unrepaired trigger failures counted up to 1000 (a partial index), and the
--- planner's row estimates instead of counts (-1 while a table was never analysed).
+-- catalog, unrepaired trigger failures counted up to 1000 (a partial index), the
+-- planner's row estimates instead of counts (-1 while a table was never analysed), and
+-- the most recent sync run that is not still running (NULLs when there is none).
 SELECT EXISTS (
            SELECT FROM pg_trigger
             WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
@@ -16,4 +17,14 @@ SELECT EXISTS (
        (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('auth.users'))
            AS estimated_auth_users,
        (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('public.user_profiles'))
-           AS estimated_profiles
+           AS estimated_profiles,
+       last_run.started_at AS last_sync_at,
+       last_run.status AS last_sync_status
+  FROM (SELECT) AS one_row
+  LEFT JOIN LATERAL (
+           SELECT started_at, status
+             FROM usersync.sync_runs
+            WHERE status <> 'running'
+            ORDER BY started_at DESC, id DESC
+            LIMIT 1
+       ) AS last_run ON true

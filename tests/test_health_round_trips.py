@@ -1,0 +1,97 @@
+"""What a health URL costs the database: round trips counted on the wire.
+
+libpq's trace of Django's connection logs every protocol message; the server ends each
+round trip with one ReadyForQuery, whether the client sent a simple query (several
+statements in one string included), an extended-protocol Sync, or psycopg's own BEGIN
+and COMMIT, which Django's query log never sees. Outside a transaction (as a request
+without ATOMIC_REQUESTS), so these tests commit."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from psycopg.pq import Trace
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class RoundTrips:
+    def __init__(self) -> None:
+        self.log = ""
+
+    @property
+    def count(self) -> int:
+        messages = [line.split("\t") for line in self.log.splitlines()]
+        return sum(m[0] == "B" and m[2:3] == ["ReadyForQuery"] for m in messages)
+
+
+@contextlib.contextmanager
+def round_trips() -> Iterator[RoundTrips]:
+    """The round trips of Django's connection inside the block."""
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    counted = RoundTrips()
+    with tempfile.TemporaryFile() as log:
+        pgconn.trace(log.fileno())
+        pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS | Trace.REGRESS_MODE)
+        try:
+            yield counted
+        finally:
+            pgconn.untrace()
+            log.seek(0)
+            counted.log = log.read().decode()
+
+
+def statement_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+def get_counted(client, path: str) -> tuple[int, int, dict]:
+    """(round trips, statements in Django's query log, JSON) of one GET."""
+    with round_trips() as trips, CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    return trips.count, len(queries.captured_queries), response.json()
+
+
+def test_dashboard_health__costs_one_round_trip_with_its_time_limit(client, auth_user_factory):
+    auth_user_factory(with_profile=False)
+    before = statement_timeout()
+    with round_trips() as trips, CaptureQueriesContext(connection) as queries:
+        body = client.get("/dashboard/health-check").json()
+    assert (trips.count, len(queries.captured_queries)) == (1, 1), trips.log
+    assert re.search(r"SET LOCAL statement_timeout = \d+;", queries.captured_queries[0]["sql"])
+    assert body["checks"] == {"database": "healthy", "dashboard": "healthy"}
+    assert statement_timeout() == before  # the limit ended with the request's statement
+
+
+def test_public_health__costs_one_round_trip_in_the_cache_window_two_when_cold(
+    client, auth_user_factory, settings
+):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    cache.clear()
+    auth_user_factory(with_profile=False)
+    before = statement_timeout()
+    trips, statements, body = get_counted(client, "/health")
+    assert (trips, statements) == (2, 2)  # the state, then the counts it caches
+    assert body["missing_profiles"] == 1
+    trips, statements, body = get_counted(client, "/health")
+    assert (trips, statements) == (1, 1)
+    assert (body["missing_profiles"], body["status"]) == (1, "degraded")
+    assert body["checks"] == {"database": "healthy", "trigger": "healthy", "profiles": "degraded"}
+    assert statement_timeout() == before
+
+
+def test_public_health__without_a_cache_counts_in_a_second_round_trip(client, settings):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 0
+    assert get_counted(client, "/health")[:2] == (2, 2)
+    assert get_counted(client, "/health")[:2] == (2, 2)
