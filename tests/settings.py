@@ -18,6 +18,8 @@ USERSYNC_JWT_ISSUER = ""
 USERSYNC_MONITORING_TOKEN = MONITORING_TOKEN
 # Fresh counts on every request; tests/test_health.py turns the cache on where it tests it.
 USERSYNC_STATUS_CACHE_SECONDS = 0
+# Every health request measured afresh; tests/test_health_window.py tests the window.
+USERSYNC_HEALTH_CACHE_SECONDS = 0
 
 INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework"]  # noqa: F405
 REST_FRAMEWORK = {

@@ -35,6 +35,7 @@ E019  usersync's models would not reach USERSYNC_DATABASE: a database other than
 E020  USERSYNC_JWKS_CACHE_SECONDS is not a whole number of at least 1.
 E021  USERSYNC_CHAT_ERROR_PER_MINUTE is not a whole number of at least 1.
 E022  USERSYNC_CHAT_ERROR_PER_DAY is not a whole number of at least 1.
+E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -77,6 +78,7 @@ WHOLE_NUMBERS = {
     "JWKS_CACHE_SECONDS": (1, "usersync.E020"),
     "CHAT_ERROR_PER_MINUTE": (1, "usersync.E021"),
     "CHAT_ERROR_PER_DAY": (1, "usersync.E022"),
+    "HEALTH_CACHE_SECONDS": (0, "usersync.E023"),
 }
 # Strings whose own checks say more than "not a string".
 CHECKED_STRINGS = {"DATABASE", "DEFAULT_ROLE", "ADMIN_ROLE", "JWT_AUDIENCE"}

@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     # reuse a full count (a count over a million users costs about a second).
     "HEALTH_TIME_LIMIT_SECONDS": 5.0,
     "STATUS_CACHE_SECONDS": 15,
+    # How long /health and /dashboard/health-check answer from the last measurement
+    # (in each worker process's memory) before asking the database again (0: never).
+    "HEALTH_CACHE_SECONDS": 2,
     # A monitoring system's bearer token for the staff health URL and /metrics.
     "MONITORING_TOKEN": "",
     # Supabase access tokens: the project's JWT secret (HS256, legacy) and/or its JWKS
@@ -76,6 +79,7 @@ class Conf:
     DISABLE_BOOTSTRAP: bool
     HEALTH_TIME_LIMIT_SECONDS: float
     STATUS_CACHE_SECONDS: int
+    HEALTH_CACHE_SECONDS: int
     MONITORING_TOKEN: str
     JWT_SECRET: str
     JWKS_URL: str

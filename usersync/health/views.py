@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from usersync.access.permissions import monitoring_required
 from usersync.health import checks as health
-from usersync.health import metrics
+from usersync.health import metrics, window
 from usersync.http import json_methods
 
 
@@ -20,14 +20,14 @@ def _render(report: health.Report, detailed: bool = False) -> JsonResponse:
 @json_methods("GET", "HEAD")
 def public_health(request: HttpRequest) -> HttpResponse:
     """GET /health: public; counts at most."""
-    return _render(health.public_report())
+    return _render(window.recent("health", health.public_report))
 
 
 @never_cache
 @json_methods("GET", "HEAD")
 def dashboard_health(request: HttpRequest) -> HttpResponse:
     """GET /dashboard/health-check: public, constant time."""
-    return _render(health.dashboard_report())
+    return _render(window.recent("dashboard", health.dashboard_report))
 
 
 @never_cache
