@@ -25,7 +25,13 @@ HOST = "127.0.0.1"
 TRIVIAL_PATH = "/bench/trivial"
 ANCHOR_PATH = "/bench/one-query"
 REFERENCE_PATHS = (ANCHOR_PATH, TRIVIAL_PATH)
-DEFAULT_PATHS = ("/dashboard/health-check", "/health", "/admin/login/")
+DEFAULT_PATHS = (
+    "/dashboard/health-check",
+    "/bench/dashboard-health-measured",
+    "/health",
+    "/bench/health-measured",
+    "/admin/login/",
+)
 LIMIT_SCRIPT = Path(__file__).resolve().parent / "limit.lua"
 START_TIMEOUT = 30.0
 
