@@ -6,6 +6,7 @@ pooler (PgBouncer, as Supabase's on port 6543) against the sync direct."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
@@ -133,8 +134,17 @@ def checksum(conn: psycopg.Connection) -> tuple[int, str]:
     return conn.execute(bench_sql("profiles_checksum")).fetchone()
 
 
+def _quiet(message: str) -> None:
+    pass
+
+
 def through_pooler(
-    scratch: Scratch, data: Dataset, result: BackfillResult, runs: int, pool_size: int = 4
+    scratch: Scratch,
+    data: Dataset,
+    result: BackfillResult,
+    runs: int,
+    pool_size: int = 4,
+    log: Callable[[str], None] = _quiet,
 ) -> None:
     """The sync direct and through PgBouncer in transaction mode, alternately (ABBA),
     each from the same starting state."""
@@ -147,6 +157,8 @@ def through_pooler(
                 synced = sync_command(scratch, database_url=database_url)
                 assert synced.created == result.to_create, (synced.created, result.to_create)
                 (result.pooled if database_url else result.direct).add(synced.seconds)
+                way = "through PgBouncer" if database_url else "direct"
+                log(f"sync {way}: {synced.seconds:.1f} s")
 
 
 def run(
@@ -156,6 +168,7 @@ def run(
     naive_sample: int,
     watch_double_batch: bool = True,
     pooler_runs: int = 2,
+    log: Callable[[str], None] = _quiet,
 ) -> BackfillResult:
     conn = data.conn
     users, _, to_create = data.counts()
@@ -163,6 +176,7 @@ def run(
     # made (last_login, SSO ids): work the anchor does not do, so it is reported apart
     # and the timed repeats start from the state it leaves.
     first = sync_command(scratch)
+    log(f"first sync: {first.seconds:.1f} s")
     result = BackfillResult(users=users, to_create=to_create, first_sync=first)
     synced_sum = checksum(conn)
     for repeat in range(repeats):
@@ -178,10 +192,11 @@ def run(
         seconds, created = anchor(conn)
         assert created == to_create, (created, to_create)
         result.anchor.add(seconds)
+        log(f"repeat {repeat + 1}: sync {run_.seconds:.1f} s, anchor {seconds:.1f} s")
         if repeat == 0:
             result.same_result = checksum(conn) == synced_sum
     if pooler_runs:
-        through_pooler(scratch, data, result, pooler_runs)
+        through_pooler(scratch, data, result, pooler_runs, log=log)
     # Watching adds a poller's load and sign-ups, so these runs are not among the timed
     # ones: the default batch size, and twice it (fewer, longer transactions), which
     # the largest runs may leave out for time.
@@ -195,6 +210,7 @@ def run(
             SignUpProbe(scratch) as probe,
         ):
             watched = sync_command(scratch, batch_size)
+        log(f"watched sync, batches of {batch_size:,}: {watched.seconds:.1f} s")
         conn.execute(bench_sql("delete_users"), {"ids": probe.ids})
         # The sign-ups' dead rows in the auth tables, which a restore leaves alone.
         data.settle()
@@ -211,5 +227,6 @@ def run(
     data.restore()
     result.naive_sample = min(naive_sample, users)
     result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))
+    log(f"naive way on {result.naive_sample:,} users: {result.naive_seconds:.1f} s")
     data.restore()
     return result

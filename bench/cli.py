@@ -185,6 +185,7 @@ def main(argv: list[str]) -> int:
                                 args.naive_sample,
                                 watch_double_batch=size < args.double_batch_below,
                                 pooler_runs=args.pooler_runs,
+                                log=lambda message: _log(f"  {message}", started),
                             )
                         )
                 if "status" in args.only:
