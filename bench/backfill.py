@@ -1,10 +1,12 @@
 """Backfill: `manage.py sync_users` (a real process, Django start-up included) against
 the anchor statement and the naive ORM loop, from the same starting state each time;
-the sync's peak memory and its longest transaction."""
+the sync's peak memory and its longest transaction; the sync through a transaction
+pooler (PgBouncer, as Supabase's on port 6543) against the sync direct."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
@@ -20,6 +22,7 @@ from bench.measure import (
 from bench.naive import naive_backfill
 from bench.scratch import Scratch, bench_sql
 from bench.signup import SignUpProbe
+from tests.pgbouncer import pgbouncer
 
 WATCH_INTERVAL = 0.005
 
@@ -60,6 +63,9 @@ class BackfillResult:
     naive_seconds: float = 0.0
     watched: list[WatchedSync] = field(default_factory=list)
     batches: int = 0
+    # Alternating runs after the timed ones: direct, and through PgBouncer.
+    direct: Samples = field(default_factory=Samples)
+    pooled: Samples = field(default_factory=Samples)
 
     @property
     def naive_extrapolated(self) -> float:
@@ -96,12 +102,18 @@ class BackfillResult:
                 for w in self.watched
             ],
             "batches": self.batches,
+            "pooler": {
+                "direct_seconds": self.direct.as_dict() if self.direct.values else None,
+                "pooled_seconds": self.pooled.as_dict() if self.pooled.values else None,
+            },
         }
 
 
-def sync_command(scratch: Scratch, batch_size: int | None = None) -> SyncRun:
+def sync_command(
+    scratch: Scratch, batch_size: int | None = None, database_url: str = ""
+) -> SyncRun:
     size = ["--batch-size", str(batch_size)] if batch_size else []
-    run: ProcessRun = scratch.manage("sync_users", "--json", *size)
+    run: ProcessRun = scratch.manage("sync_users", "--json", *size, database_url=database_url)
     data = json.loads(run.stdout)
     return SyncRun(
         seconds=run.seconds,
@@ -122,13 +134,49 @@ def checksum(conn: psycopg.Connection) -> tuple[int, str]:
     return conn.execute(bench_sql("profiles_checksum")).fetchone()
 
 
-def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> BackfillResult:
+def _quiet(message: str) -> None:
+    pass
+
+
+def through_pooler(
+    scratch: Scratch,
+    data: Dataset,
+    result: BackfillResult,
+    runs: int,
+    pool_size: int = 4,
+    log: Callable[[str], None] = _quiet,
+) -> None:
+    """The sync direct and through PgBouncer in transaction mode, alternately (ABBA),
+    each from the same starting state."""
+    server = scratch.server
+    with pgbouncer(server.host, server.port, scratch.name, pool_size) as url:
+        for round_ in range(runs):
+            order = ("", url) if round_ % 2 == 0 else (url, "")
+            for database_url in order:
+                data.restore()
+                synced = sync_command(scratch, database_url=database_url)
+                assert synced.created == result.to_create, (synced.created, result.to_create)
+                (result.pooled if database_url else result.direct).add(synced.seconds)
+                way = "through PgBouncer" if database_url else "direct"
+                log(f"sync {way}: {synced.seconds:.1f} s")
+
+
+def run(
+    scratch: Scratch,
+    data: Dataset,
+    repeats: int,
+    naive_sample: int,
+    watch_double_batch: bool = True,
+    pooler_runs: int = 2,
+    log: Callable[[str], None] = _quiet,
+) -> BackfillResult:
     conn = data.conn
     users, _, to_create = data.counts()
     # The first sync after loading also fills empty fields of the profiles the trigger
     # made (last_login, SSO ids): work the anchor does not do, so it is reported apart
     # and the timed repeats start from the state it leaves.
     first = sync_command(scratch)
+    log(f"first sync: {first.seconds:.1f} s")
     result = BackfillResult(users=users, to_create=to_create, first_sync=first)
     synced_sum = checksum(conn)
     for repeat in range(repeats):
@@ -144,11 +192,16 @@ def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> Bac
         seconds, created = anchor(conn)
         assert created == to_create, (created, to_create)
         result.anchor.add(seconds)
+        log(f"repeat {repeat + 1}: sync {run_.seconds:.1f} s, anchor {seconds:.1f} s")
         if repeat == 0:
             result.same_result = checksum(conn) == synced_sum
+    if pooler_runs:
+        through_pooler(scratch, data, result, pooler_runs, log=log)
     # Watching adds a poller's load and sign-ups, so these runs are not among the timed
-    # ones: the default batch size, and twice it (fewer, longer transactions).
-    for batch_size in (first.batch_size, 2 * first.batch_size):
+    # ones: the default batch size, and twice it (fewer, longer transactions), which
+    # the largest runs may leave out for time.
+    batch_sizes = [first.batch_size] + ([2 * first.batch_size] if watch_double_batch else [])
+    for batch_size in batch_sizes:
         data.restore()
         with (
             TransactionWatcher(
@@ -157,7 +210,10 @@ def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> Bac
             SignUpProbe(scratch) as probe,
         ):
             watched = sync_command(scratch, batch_size)
+        log(f"watched sync, batches of {batch_size:,}: {watched.seconds:.1f} s")
         conn.execute(bench_sql("delete_users"), {"ids": probe.ids})
+        # The sign-ups' dead rows in the auth tables, which a restore leaves alone.
+        data.settle()
         result.watched.append(
             WatchedSync(
                 batch_size,
@@ -171,5 +227,6 @@ def run(scratch: Scratch, data: Dataset, repeats: int, naive_sample: int) -> Bac
     data.restore()
     result.naive_sample = min(naive_sample, users)
     result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))
+    log(f"naive way on {result.naive_sample:,} users: {result.naive_seconds:.1f} s")
     data.restore()
     return result

@@ -4,12 +4,14 @@ benchmark at each size (sign-ups and health at the largest); Markdown on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import shlex
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import backfill, dataset, health, hook, signup, status
@@ -41,6 +43,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help=f"comma-separated subset of {','.join(BENCHMARKS)}",
     )
     parser.add_argument("--naive-sample", type=int, help="users the naive way runs on")
+    parser.add_argument(
+        "--double-batch-below",
+        type=int,
+        default=10_000_000,
+        metavar="USERS",
+        help="watch the sync's transactions at twice the default batch size too, at sizes "
+        "below this (default 10,000,000: at the largest sizes only the default batch)",
+    )
+    parser.add_argument(
+        "--pooler-runs",
+        type=int,
+        help="syncs through PgBouncer and direct, alternately, after the timed repeats",
+    )
     parser.add_argument("--single-inserts", type=int, help="sign-ups per round and mode")
     parser.add_argument("--single-rounds", type=int, help="rounds of single-row sign-ups")
     parser.add_argument("--bulk-users", type=int, help="users in the bulk import")
@@ -57,6 +72,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--health-requests", type=int, help="at most this many requests per path")
     parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PNG",
+        help="also draw seconds per size (log-log) of sync, anchor and status (matplotlib)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
     defaults = (
@@ -64,6 +85,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "sizes": [300, 1_000],
             "repeats": 1,
             "naive_sample": 200,
+            "pooler_runs": 1,
             "single_inserts": 30,
             "single_rounds": 2,
             "bulk_users": 1_000,
@@ -77,6 +99,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "sizes": [100_000, 1_000_000],
             "repeats": 3,
             "naive_sample": 10_000,
+            "pooler_runs": 2,
             "single_inserts": 300,
             "single_rounds": 10,
             "bulk_users": 100_000,
@@ -99,6 +122,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def _log(message: str, started: float) -> None:
     print(f"[bench {time.monotonic() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _phase(name: str, started: float) -> Iterator[None]:
+    _log(name, started)
+    begun = time.monotonic()
+    yield
+    _log(f"{name}: done in {time.monotonic() - begun:.1f} s", started)
 
 
 def _machine(conn) -> dict:
@@ -141,43 +172,58 @@ def main(argv: list[str]) -> int:
             )
             loaded = 0
             for size in args.sizes:
-                _log(f"loading {size - loaded:,} more users (to {size:,})", started)
-                data.grow(size - loaded)
+                with _phase(f"loading {size - loaded:,} more users (to {size:,})", started):
+                    results.loads.append(data.grow(size - loaded))
                 loaded = size
                 if "backfill" in args.only:
-                    _log(f"backfill at {size:,}", started)
-                    results.backfill.append(
-                        backfill.run(scratch, data, args.repeats, args.naive_sample)
-                    )
+                    with _phase(f"backfill at {size:,}", started):
+                        results.backfill.append(
+                            backfill.run(
+                                scratch,
+                                data,
+                                args.repeats,
+                                args.naive_sample,
+                                watch_double_batch=size < args.double_batch_below,
+                                pooler_runs=args.pooler_runs,
+                                log=lambda message: _log(f"  {message}", started),
+                            )
+                        )
                 if "status" in args.only:
-                    _log(f"status at {size:,}", started)
-                    results.status.append(status.run(scratch, conn, args.repeats))
+                    with _phase(f"status at {size:,}", started):
+                        results.status.append(status.run(scratch, conn, args.repeats))
+            results.restore_seconds = data.restores
             if "signup" in args.only:
-                _log(f"sign-ups at {loaded:,}", started)
-                results.signup = signup.run(
-                    scratch,
-                    data,
-                    args.single_rounds,
-                    args.single_inserts,
-                    max(2, args.repeats),
-                    args.bulk_users,
-                )
+                with _phase(f"sign-ups at {loaded:,}", started):
+                    results.signup = signup.run(
+                        scratch,
+                        data,
+                        args.single_rounds,
+                        args.single_inserts,
+                        max(2, args.repeats),
+                        args.bulk_users,
+                    )
             if "hook" in args.only:
-                _log(f"access token hook at {loaded:,}", started)
-                results.hook = hook.run(scratch, conn, loaded, args.hook_rounds, args.hook_calls)
+                with _phase(f"access token hook at {loaded:,}", started):
+                    results.hook = hook.run(
+                        scratch, conn, loaded, args.hook_rounds, args.hook_calls
+                    )
             if "health" in args.only:
-                _log(f"health URLs at {loaded:,}", started)
-                results.health = health.run(
-                    scratch,
-                    loaded,
-                    args.health_paths,
-                    args.health_seconds,
-                    args.health_requests,
-                    args.load_generator,
-                )
+                with _phase(f"health URLs at {loaded:,}", started):
+                    results.health = health.run(
+                        scratch,
+                        loaded,
+                        args.health_paths,
+                        args.health_seconds,
+                        args.health_requests,
+                        args.load_generator,
+                    )
     results.machine["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     _log("done", started)
     if args.json:
         args.json.write_text(json.dumps(results.as_dict(), indent=2, default=str))
+    if args.plot:
+        from bench.plot import plot
+
+        plot(results.as_dict(), args.plot)
     print(render(results))
     return 0

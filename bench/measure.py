@@ -32,11 +32,15 @@ class Samples:
         return min(self.values)
 
     @property
+    def max(self) -> float:
+        return max(self.values)
+
+    @property
     def median(self) -> float:
         return statistics.median(self.values)
 
     def as_dict(self) -> dict:
-        return {"min": self.min, "median": self.median, "samples": self.values}
+        return {"min": self.min, "median": self.median, "max": self.max, "samples": self.values}
 
 
 def timed(fn: Callable[[], T]) -> tuple[float, T]:

@@ -109,10 +109,10 @@ class Scratch:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         return env | {"DATABASE_URL": self.url, "ENABLE_DEVELOPMENT_MODE": "true"} | extra
 
-    def manage(self, *args: str, timeout: float = 900) -> ProcessRun:
-        run = run_process(
-            [sys.executable, "manage.py", *args], env=self.environment(), timeout=timeout
-        )
+    def manage(self, *args: str, timeout: float = 3600, database_url: str = "") -> ProcessRun:
+        """manage.py on this database, or through another URL to it (a pooler)."""
+        env = self.environment(**({"DATABASE_URL": database_url} if database_url else {}))
+        run = run_process([sys.executable, "manage.py", *args], env=env, timeout=timeout)
         if run.returncode != 0:
             raise RuntimeError(
                 f"manage.py {' '.join(args)} exited {run.returncode}: {run.stderr.strip()[-2000:]}"

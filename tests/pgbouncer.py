@@ -1,5 +1,7 @@
-"""A real PgBouncer in transaction mode in front of the test database, as Supabase's
-pooler on port 6543: every transaction may run on another server connection."""
+"""A real PgBouncer in transaction mode in front of a database, as Supabase's pooler on
+port 6543: every transaction may run on another server connection. `pgbouncer()` takes
+the server and database explicitly (bench/backfill.py starts one too);
+`transaction_pooler()` puts one in front of the test database."""
 
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.db import connection
-
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
@@ -26,20 +26,30 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def transaction_pooler(pool_size: int = 2) -> Iterator[str]:
-    """Start PgBouncer (pool_mode = transaction); yield a DATABASE_URL through it."""
+    """PgBouncer in front of the test database (Django's connection parameters)."""
+    from django.db import connection
+
     params = connection.get_connection_params()
-    port = _free_port()
+    with pgbouncer(params["host"], params["port"], params["dbname"], pool_size) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pgbouncer(host: str, port: int, dbname: str, pool_size: int = 2) -> Iterator[str]:
+    """Start PgBouncer (pool_mode = transaction) in front of `dbname` on host:port; yield
+    a DATABASE_URL through it (user postgres, trust authentication)."""
+    listen_port = _free_port()
     folder = Path(tempfile.mkdtemp(prefix="usersync-pgbouncer-"))
     folder.chmod(0o755)
     (folder / "users.txt").write_text('"postgres" ""\n"supabase_auth_admin" ""\n')
     (folder / "pgbouncer.ini").write_text(
         f"""
 [databases]
-{params["dbname"]} = host={params["host"]} port={params["port"]} dbname={params["dbname"]}
+{dbname} = host={host} port={port} dbname={dbname}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
-listen_port = {port}
+listen_port = {listen_port}
 unix_socket_dir =
 auth_type = trust
 auth_file = {folder / "users.txt"}
@@ -60,8 +70,8 @@ ignore_startup_parameters = extra_float_digits
         text=True,
     )
     try:
-        _wait_for(port, process)
-        yield f"postgres://postgres@127.0.0.1:{port}/{params['dbname']}"
+        _wait_for(listen_port, process)
+        yield f"postgres://postgres@127.0.0.1:{listen_port}/{dbname}"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -18,6 +18,8 @@ RATIO_ROWS = (
     "naive / sync at 1,000",
     "peak RSS at 1,000 minus at 300",
     "sync_status / raw counts at 1,000",
+    "`usersync.sync.status()` in a process / raw counts at 1,000",
+    "sync through PgBouncer / direct at 1,000",
     "single-row sign-up, trigger / none",
     "token issuance, access token hook / trivial hook",
 )
@@ -25,11 +27,19 @@ RATIO_ROWS = (
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_bench_smoke__runs_every_benchmark_and_prints_the_ratio_table():
+def test_bench_smoke__runs_every_benchmark_and_prints_the_ratio_table(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["DATABASE_URL"] = database_url_for_tests()
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--smoke"],
+        [
+            sys.executable,
+            "bench/run.py",
+            "--smoke",
+            "--json",
+            str(tmp_path / "results.json"),
+            "--plot",
+            str(tmp_path / "scale.png"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -46,3 +56,17 @@ def test_bench_smoke__runs_every_benchmark_and_prints_the_ratio_table():
     assert "counts agree: yes" in out
     assert "| `/bench/trivial` | HTTP 200," in out
     assert "| `/bench/one-query` | HTTP 200," in out
+    assert "| `/bench/health-measured` | HTTP 200," in out
+    # Loaded to both sizes, the restores timed; the figure drawn, and again from the JSON.
+    assert "| 300 | 300 |" in out and "| 1,000 | 700 |" in out
+    assert "### Cost per auth user (µs, medians)" in out
+    assert (tmp_path / "scale.png").read_bytes().startswith(b"\x89PNG")
+    again = subprocess.run(
+        [sys.executable, "bench/plot.py", str(tmp_path / "results.json"), str(tmp_path / "b.png")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")
