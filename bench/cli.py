@@ -52,6 +52,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "below this (default 10,000,000: at the largest sizes only the default batch)",
     )
     parser.add_argument(
+        "--large-from",
+        type=int,
+        default=10_000_000,
+        metavar="USERS",
+        help="at sizes from this on (default 10,000,000), for time: one timed sync and "
+        "anchor, no separate first sync, no pooler runs",
+    )
+    parser.add_argument(
         "--pooler-runs",
         type=int,
         help="syncs through PgBouncer and direct, alternately, after the timed repeats",
@@ -181,10 +189,11 @@ def main(argv: list[str]) -> int:
                             backfill.run(
                                 scratch,
                                 data,
-                                args.repeats,
+                                args.repeats if size < args.large_from else 1,
                                 args.naive_sample,
                                 watch_double_batch=size < args.double_batch_below,
-                                pooler_runs=args.pooler_runs,
+                                pooler_runs=args.pooler_runs if size < args.large_from else 0,
+                                first_sync=size < args.large_from,
                                 log=lambda message: _log(f"  {message}", started),
                             )
                         )

@@ -36,16 +36,19 @@ def backfill(b: BackfillResult) -> list[str]:
             n(round(b.naive_created / b.naive_seconds)) if b.naive_seconds else NA,
             x(naive / anchor),
         ],
-        [
-            f"first `sync_users` after loading (also fills {n(b.first_sync.filled)} "
-            f"empty fields), once",
-            NA,
-            s(b.first_sync.seconds),
-            NA,
-            n(round(b.first_sync.created / b.first_sync.seconds)),
-            x(b.first_sync.seconds / anchor),
-        ],
     ]
+    if b.first_sync:
+        rows.append(
+            [
+                f"first `sync_users` after loading (also fills {n(b.first_sync.filled)} "
+                f"empty fields), once",
+                NA,
+                s(b.first_sync.seconds),
+                NA,
+                n(round(b.first_sync.created / b.first_sync.seconds)),
+                x(b.first_sync.seconds / anchor),
+            ]
+        )
     title = (
         f"Backfill: {n(b.users)} auth users, {n(b.to_create)} without a profile "
         f"({len(b.sync.values)} repeats; same result as the anchor: "
