@@ -178,6 +178,12 @@ def main(argv: list[str]) -> int:
                     "command": shlex.join(["python", "bench/run.py", *argv]),
                 },
             )
+
+            def save() -> None:
+                """The results so far (a long run that fails late keeps what it measured)."""
+                if args.json:
+                    args.json.write_text(json.dumps(results.as_dict(), indent=2, default=str))
+
             loaded = 0
             for size in args.sizes:
                 with _phase(f"loading {size - loaded:,} more users (to {size:,})", started):
@@ -200,7 +206,8 @@ def main(argv: list[str]) -> int:
                 if "status" in args.only:
                     with _phase(f"status at {size:,}", started):
                         results.status.append(status.run(scratch, conn, args.repeats))
-            results.restore_seconds = data.restores
+                results.restore_seconds = data.restores
+                save()
             if "signup" in args.only:
                 with _phase(f"sign-ups at {loaded:,}", started):
                     results.signup = signup.run(
@@ -211,11 +218,13 @@ def main(argv: list[str]) -> int:
                         max(2, args.repeats),
                         args.bulk_users,
                     )
+                save()
             if "hook" in args.only:
                 with _phase(f"access token hook at {loaded:,}", started):
                     results.hook = hook.run(
                         scratch, conn, loaded, args.hook_rounds, args.hook_calls
                     )
+                save()
             if "health" in args.only:
                 with _phase(f"health URLs at {loaded:,}", started):
                     results.health = health.run(
@@ -228,8 +237,7 @@ def main(argv: list[str]) -> int:
                     )
     results.machine["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     _log("done", started)
-    if args.json:
-        args.json.write_text(json.dumps(results.as_dict(), indent=2, default=str))
+    save()
     if args.plot:
         from bench.plot import plot
 
