@@ -26,10 +26,11 @@ from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
 from usersync.errors import UsersyncError
 
-# The fewest rows per page the first range assumes: about what an auth.users page
-# holds. Statistics may be missing or stale (a table that was sparse when last
-# analysed would otherwise make the first batch far larger than batch_size).
-LEAST_ROWS_PER_PAGE = 12.0
+# The first range assumes the pages are at least this dense (an auth.users row takes
+# 250 bytes or more, so a page holds at most about 32): statistics may be missing or
+# stale, and a table that was sparse when last analysed must not make the first batch
+# far larger than batch_size. Later ranges follow the rows the batches found.
+DENSEST_ROWS_PER_PAGE = 32.0
 # More rows than this many batches' worth to catch up: another sweep is cheaper.
 CATCH_UP_BATCHES = 10
 MAX_SWEEPS = 3
@@ -110,7 +111,7 @@ def sweep(state: WalkState, batch_size: int, run_batch: Callable[[Rows], int]) -
     """Every page the heap had at `state`, in ranges of about batch_size rows: the
     rows per page each batch found size the next range (at most twice the last one,
     so a dense stretch after an empty one cannot make a long transaction)."""
-    rows_per_page = max(state.rows_per_page or 0.0, LEAST_ROWS_PER_PAGE)
+    rows_per_page = max(state.rows_per_page or 0.0, DENSEST_ROWS_PER_PAGE)
     first, span = 0, None
     while first < state.pages:
         wanted = max(1, round(batch_size / rows_per_page))
