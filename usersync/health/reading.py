@@ -40,13 +40,12 @@ def read_row(name: str, seconds: float | None) -> dict[str, Any] | None:
     with database_errors():
         if connection().get_autocommit():
             return _execute(statement)
-        savepoint = transaction.savepoint(using=alias())
-        try:
-            return _execute(statement)
-        finally:
-            # Rolled back even after success: that undoes the SET LOCAL.
-            transaction.savepoint_rollback(savepoint, using=alias())
-            transaction.savepoint_commit(savepoint, using=alias())
+        with transaction.atomic(using=alias()):
+            try:
+                return _execute(statement)
+            finally:
+                # Rolled back even after success: that undoes the SET LOCAL.
+                transaction.set_rollback(True, using=alias())
 
 
 def _execute(statement: str) -> dict[str, Any] | None:
