@@ -58,6 +58,7 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_trigger.v2",
         "access_token_hook.v1",
         "profile_rules.v2",
+        "status_counts.v1",
     ]
 
 

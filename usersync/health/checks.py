@@ -7,31 +7,31 @@ django-health-check HealthChecks (usersync.health.base); report.py runs them.
 
 /health and /dashboard/health-check send one statement per request: the checks of a URL
 share one Reading (usersync.health.reading), whose row says that the database answers
-and holds the trigger state (and the dashboard's estimates and last sync). /health's
-counts come from the cache, or from a second statement when it is cold.
+and holds the trigger state and /health's stored count (usersync.health.counting) or
+the dashboard's estimates and last sync.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.core.cache import cache
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 
 from usersync import sync
 from usersync.conf import conf
-from usersync.errors import CannotConnect, ConnectionLost, UsersyncError
+from usersync.errors import CannotConnect, ConnectionLost, DatabaseTimeout, UsersyncError
+from usersync.health import counting
 from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_message
-from usersync.health.reading import Reading, read_row
+from usersync.health.reading import Reading
 from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
 
-STATUS_CACHE_KEY = "usersync:health:status"
-PROFILES_CACHE_KEY = "usersync:health:profiles"
 DATABASE_ALIVE = "database_alive"
+T = TypeVar("T")
 REPAIR_TRIGGER = "python manage.py verify_migration --repair"
 
 
@@ -104,59 +104,47 @@ class TriggerCheck(UsersyncCheck):
         raise_worst(trigger_problems(installed, enabled, failures))
 
 
-def cached_status(max_age: int) -> sync.SyncStatus:
-    """sync.status(), reused for up to max_age seconds (0: always fresh)."""
-    if max_age <= 0:
-        return sync.status()
-    status = cache.get(STATUS_CACHE_KEY)
-    if status is None:
-        status = sync.status()
-        cache.set(STATUS_CACHE_KEY, status, max_age)
-    return status
-
-
-@dataclasses.dataclass(frozen=True)
-class ProfileCounts:
-    """What /health tells of the counts (cached as such under PROFILES_CACHE_KEY)."""
-
-    missing_profiles: int
-    sync_percentage: float
-    measured_at: datetime.datetime
-
-
-def count_profiles(seconds: float) -> ProfileCounts:
-    """The counts of sync.status() (status_counts.sql) in one round trip."""
-    counts = read_row("status_counts", seconds)
-    # SyncStatus's rule for the percentage; the trigger and runs play no part in it.
-    status = sync.SyncStatus(
-        **counts,
-        trigger_installed=True,
-        trigger_enabled=True,
-        trigger_failures=0,
-        last_sync=None,
-        running_sync=None,
-    )
-    return ProfileCounts(status.missing_profiles, status.sync_percentage, status.measured_at)
-
-
 @dataclasses.dataclass
 class ProfilesCheck(UsersyncCheck):
     """The public view of the sync state: how many users lack a profile."""
 
     name = "profiles"
     cache_seconds: int = 0
+    reading: Reading = dataclasses.field(
+        default_factory=lambda: Reading("public_state"), repr=False, compare=False
+    )
 
-    def counts(self) -> ProfileCounts:
-        """Reused for up to cache_seconds (0: always fresh)."""
-        counts = cache.get(PROFILES_CACHE_KEY) if self.cache_seconds > 0 else None
+    def counts(self) -> counting.ProfileCounts:
+        """Counted now (cache_seconds 0), else the stored count, counted again in the
+        background once it is older than cache_seconds."""
+        if self.cache_seconds <= 0:
+            return counting.counts_of(self.count(counting.count_now))
+        stored = counting.current_counts(self.read(self.reading), self.cache_seconds)
+        return counting.counts_of(stored) if stored is not None else self.first_count()
+
+    def first_count(self) -> counting.ProfileCounts:
+        """Nothing stored yet: counted now if that fits in the time limit, else in the
+        background while this answer says so."""
+        try:
+            counts = self.count(counting.count_and_store)
+        except ServiceUnavailable as problem:
+            if not isinstance(problem.__cause__, DatabaseTimeout):
+                raise
+            counting.refresh_in_background()
+            raise ServiceWarning(
+                "counting the users without a profile takes longer than "
+                f"{conf.HEALTH_TIME_LIMIT_SECONDS:g} s; it goes on in the background"
+            ) from problem
         if counts is None:
-            try:
-                counts = count_profiles(self.timeout.total_seconds())
-            except UsersyncError as error:
-                raise ServiceUnavailable(safe_message(error)) from error
-            if self.cache_seconds > 0:
-                cache.set(PROFILES_CACHE_KEY, counts, self.cache_seconds)
-        return counts
+            raise ServiceWarning("the first count of users without a profile is under way")
+        return counting.counts_of(counts)
+
+    def count(self, how: Callable[[float], T]) -> T:
+        """`how` counts within this check's time limit; its errors are unavailable."""
+        try:
+            return how(self.timeout.total_seconds())
+        except UsersyncError as error:
+            raise ServiceUnavailable(safe_message(error)) from error
 
     def run(self) -> None:
         status = self.counts()
@@ -172,7 +160,8 @@ class ProfilesCheck(UsersyncCheck):
 
 @dataclasses.dataclass
 class SyncCheck(UsersyncCheck):
-    """The full sync state for staff and /metrics (`sync_status`: the SyncStatus read)."""
+    """The full sync state for staff and /metrics (`sync_status`: the SyncStatus read):
+    counted now (cache_seconds 0), else with the stored count, as /health reads it."""
 
     name = "sync"
     cache_seconds: int = 0
@@ -181,8 +170,7 @@ class SyncCheck(UsersyncCheck):
     )
 
     def run(self) -> None:
-        with self.within_limits():
-            status = self.sync_status = cached_status(self.cache_seconds)
+        status = self.sync_status = self.status()
         problems: list[HealthCheckException] = []
         if status.missing_profiles:
             problems.append(ServiceWarning(missing_profiles_warning(status.missing_profiles)))
@@ -202,6 +190,15 @@ class SyncCheck(UsersyncCheck):
             ),
         )
         raise_worst(problems)
+
+    def status(self) -> sync.SyncStatus:
+        if self.cache_seconds <= 0:
+            with self.within_limits():
+                return sync.status()
+        try:
+            return counting.stored_status(self.cache_seconds, self.timeout.total_seconds())
+        except UsersyncError as error:
+            raise ServiceUnavailable(safe_message(error)) from error
 
 
 @dataclasses.dataclass
@@ -260,12 +257,12 @@ class DashboardCheck(UsersyncCheck):
 
 def public_report() -> Report:
     """GET /health: connectivity, the trigger, and how many users lack a profile."""
-    state = Reading("trigger_state")
+    state = Reading("public_state")
     return run_checks(
         [
             DatabaseCheck(reading=state),
             TriggerCheck(reading=state),
-            ProfilesCheck(cache_seconds=conf.STATUS_CACHE_SECONDS),
+            ProfilesCheck(cache_seconds=conf.STATUS_CACHE_SECONDS, reading=state),
         ]
     )
 

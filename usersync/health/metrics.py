@@ -1,9 +1,10 @@
 """GET /metrics: the sync state in the Prometheus text format.
 
-Measured by health.SyncCheck (time limit; the full count reused for
-USERSYNC_STATUS_CACHE_SECONDS). When the database cannot be read the answer is still
-200, with usersync_database_up 0 and no other samples, the usual exporter convention:
-alert on it rather than on a failed scrape.
+Measured by health.SyncCheck (time limit; the counts are those GET /health stores,
+counted again in the background once older than USERSYNC_STATUS_CACHE_SECONDS). When
+the database cannot be read the answer is still 200, with usersync_database_up 0 and
+no other samples, the usual exporter convention: alert on it rather than on a failed
+scrape.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def _status_gauges(registry: CollectorRegistry, status: SyncStatus) -> None:
     _gauge(
         registry,
         "status_measured_timestamp_seconds",
-        "When the counts above were taken (Unix time); they may be cached for "
-        "USERSYNC_STATUS_CACHE_SECONDS.",
+        "When the counts above were taken (Unix time); they are counted again in the "
+        "background once older than USERSYNC_STATUS_CACHE_SECONDS.",
         status.measured_at.timestamp(),
     )
     last = status.last_sync

@@ -1,0 +1,26 @@
+-- GET /health in one statement: the trigger (as trigger_state.sql reads it) and the
+-- stored count of users and profiles, with its age by the database's clock (NULLs
+-- while nothing was counted yet).
+SELECT EXISTS (
+           SELECT FROM pg_trigger
+            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
+       ) AS trigger_installed,
+       EXISTS (
+           SELECT FROM pg_trigger
+            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
+              AND tgenabled <> 'D'
+       ) AS trigger_enabled,
+       (SELECT count(*) FROM usersync.trigger_failures WHERE resolved_at IS NULL)
+           AS trigger_failures,
+       stored.total_auth_users,
+       stored.total_profiles,
+       stored.missing_profiles,
+       stored.orphan_profiles,
+       stored.soft_deleted_users,
+       stored.anonymous_users,
+       stored.profiles_of_eligible_users,
+       stored.profiles_of_soft_deleted_users,
+       stored.measured_at,
+       extract(epoch FROM statement_timestamp() - stored.measured_at) AS counts_age_seconds
+  FROM (SELECT) AS one_row
+  LEFT JOIN usersync.status_counts AS stored ON true
