@@ -1,7 +1,8 @@
 -- The last exact count of users and profiles, shared by every web process. GET /health
 -- reads it in its one statement and has it refreshed in the background once it is
--- older than USERSYNC_STATUS_CACHE_SECONDS: at millions of users no request waits for a
--- count that takes seconds, and all processes together count once per interval.
+-- older than USERSYNC_STATUS_CACHE_SECONDS (and than ten times the last count took): at
+-- millions of users no request waits for a count that takes seconds, and all processes
+-- together spend at most a tenth of the time counting.
 -- The columns are those of the status counts; at most one row.
 CREATE TABLE IF NOT EXISTS usersync.status_counts (
     singleton BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -13,5 +14,7 @@ CREATE TABLE IF NOT EXISTS usersync.status_counts (
     anonymous_users BIGINT NOT NULL,
     profiles_of_eligible_users BIGINT NOT NULL,
     profiles_of_soft_deleted_users BIGINT NOT NULL,
-    measured_at TIMESTAMP WITH TIME ZONE NOT NULL
+    measured_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- How long that count took: the next one waits at least ten times as long.
+    counted_in_seconds DOUBLE PRECISION NOT NULL
 );

@@ -78,6 +78,31 @@ def test_public_health__does_not_recount_within_the_cache_time(
     assert first["missing_profiles"] == 0
 
 
+def test_public_health__waits_ten_times_as_long_as_the_last_count_took_before_counting_again(
+    client, auth_user_factory, stored_for_a_minute
+):
+    client.get("/health")
+    auth_user_factory(with_profile=False)
+    with connection.cursor() as cursor:  # as if the last count had taken 100 s
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 100")
+    age_the_stored_count(120)  # past the cache time, not past 10 x 100 s
+    client.get("/health")
+    counting.wait_for_refresh()
+    assert stored_missing_profiles() == 0
+    age_the_stored_count(900)  # now 1,020 s old
+    client.get("/health")
+    counting.wait_for_refresh()
+    assert stored_missing_profiles() == 1
+
+
+def test_count_and_store__records_how_long_the_count_took():
+    counting.count_and_store(5)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT counted_in_seconds FROM usersync.status_counts")
+        (seconds,) = cursor.fetchone()
+    assert 0 < seconds < 5
+
+
 def test_count_and_store__leaves_the_count_to_the_process_counting_already(auth_user_factory):
     auth_user_factory(with_profile=False)
     with connect() as counter, counter.transaction():

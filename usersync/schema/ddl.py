@@ -19,6 +19,7 @@ TYPES = [
     (r"BIGINT|INT8", "bigint"),
     (r"INTEGER|INT4|INT", "integer"),
     (r"SMALLINT|INT2", "smallint"),
+    (r"DOUBLE PRECISION|FLOAT8", "double precision"),
     (r"TEXT", "text"),
     (r"JSONB", "jsonb"),
     (r"JSON", "json"),

@@ -21,6 +21,7 @@ SELECT EXISTS (
        stored.profiles_of_eligible_users,
        stored.profiles_of_soft_deleted_users,
        stored.measured_at,
+       stored.counted_in_seconds,
        extract(epoch FROM statement_timestamp() - stored.measured_at) AS counts_age_seconds
   FROM (SELECT) AS one_row
   LEFT JOIN usersync.status_counts AS stored ON true

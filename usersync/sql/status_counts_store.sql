@@ -2,11 +2,12 @@
 INSERT INTO usersync.status_counts AS stored (
     singleton, total_auth_users, total_profiles, missing_profiles, orphan_profiles,
     soft_deleted_users, anonymous_users, profiles_of_eligible_users,
-    profiles_of_soft_deleted_users, measured_at
+    profiles_of_soft_deleted_users, measured_at, counted_in_seconds
 ) VALUES (
     true, %(total_auth_users)s, %(total_profiles)s, %(missing_profiles)s,
     %(orphan_profiles)s, %(soft_deleted_users)s, %(anonymous_users)s,
-    %(profiles_of_eligible_users)s, %(profiles_of_soft_deleted_users)s, %(measured_at)s
+    %(profiles_of_eligible_users)s, %(profiles_of_soft_deleted_users)s, %(measured_at)s,
+    %(counted_in_seconds)s
 )
 ON CONFLICT (singleton) DO UPDATE
    SET total_auth_users = EXCLUDED.total_auth_users,
@@ -17,5 +18,6 @@ ON CONFLICT (singleton) DO UPDATE
        anonymous_users = EXCLUDED.anonymous_users,
        profiles_of_eligible_users = EXCLUDED.profiles_of_eligible_users,
        profiles_of_soft_deleted_users = EXCLUDED.profiles_of_soft_deleted_users,
-       measured_at = EXCLUDED.measured_at
+       measured_at = EXCLUDED.measured_at,
+       counted_in_seconds = EXCLUDED.counted_in_seconds
  WHERE stored.measured_at < EXCLUDED.measured_at
