@@ -103,6 +103,7 @@ def sync_process(results: list[BackfillResult]) -> list[str]:
 
 
 def pooler(results: list[BackfillResult]) -> list[str]:
+    measured = [b for b in results if b.pooled.values and b.direct.values]
     rows = [
         [
             n(b.users),
@@ -110,8 +111,7 @@ def pooler(results: list[BackfillResult]) -> list[str]:
             spread(b.pooled),
             x(b.pooled.median / b.direct.median),
         ]
-        for b in results
-        if b.pooled.values and b.direct.values
+        for b in measured
     ]
     if not rows:
         return []
@@ -121,5 +121,5 @@ def pooler(results: list[BackfillResult]) -> list[str]:
         rows,
         "`manage.py sync_users` after the timed repeats, alternately direct and through",
         "PgBouncer in transaction mode (as Supabase's pooler on port 6543), each from the",
-        f"same starting state ({len(rows and results[-1].pooled.values)} runs of each).",
+        f"same starting state ({len(measured[-1].pooled.values)} runs of each).",
     )
