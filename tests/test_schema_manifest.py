@@ -57,7 +57,11 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
         "migrations_sql/profile_trigger.v2.sql",
     )
     assert functions["public.user_profiles_touch_updated_at()"][0] is False
-    assert expected.views == ["usersync.profile_defaults", "usersync.profile_sync"]
+    assert expected.views == [
+        "usersync.profile_defaults",
+        "usersync.profile_sync",
+        "usersync.profile_trigger_state",
+    ]
 
 
 def test_manifest__expects_a_function_from_a_new_file(sql_dir):
@@ -75,7 +79,11 @@ def test_manifest__a_v2_replaces_what_v1_expected(sql_dir):
     names = [*schema_manifest.migration_files(), "profile_rules.v2"]
     expected = schema_manifest.read(names, sql_dir)
     assert "profile_rules.v1" not in expected.files
-    assert expected.views == ["usersync.profile_defaults", "usersync.profile_fills"]
+    assert expected.views == [
+        "usersync.profile_trigger_state",
+        "usersync.profile_defaults",
+        "usersync.profile_fills",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,8 @@
 -- catalog, unrepaired trigger failures counted up to 1000 (a partial index), the
 -- planner's row estimates instead of counts (-1 while a table was never analysed), and
 -- the most recent sync run that is not still running (NULLs when there is none).
-SELECT EXISTS (
-           SELECT FROM pg_trigger
-            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
-       ) AS trigger_installed,
-       EXISTS (
-           SELECT FROM pg_trigger
-            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
-              AND tgenabled <> 'D'
-       ) AS trigger_enabled,
+SELECT t.trigger_installed,
+       t.trigger_enabled,
        (SELECT count(*)
           FROM (SELECT FROM usersync.trigger_failures WHERE resolved_at IS NULL LIMIT 1000) f
        ) AS trigger_failures,
@@ -20,7 +13,7 @@ SELECT EXISTS (
            AS estimated_profiles,
        last_run.started_at AS last_sync_at,
        last_run.status AS last_sync_status
-  FROM (SELECT) AS one_row
+  FROM usersync.profile_trigger_state t
   LEFT JOIN LATERAL (
            SELECT started_at, status
              FROM usersync.sync_runs

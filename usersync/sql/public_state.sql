@@ -1,15 +1,8 @@
--- GET /health in one statement: the trigger (as trigger_state.sql reads it) and the
+-- GET /health in one statement: the trigger (usersync.profile_trigger_state) and the
 -- stored count of users and profiles, with its age by the database's clock (NULLs
 -- while nothing was counted yet).
-SELECT EXISTS (
-           SELECT FROM pg_trigger
-            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
-       ) AS trigger_installed,
-       EXISTS (
-           SELECT FROM pg_trigger
-            WHERE tgname = 'on_auth_user_created' AND tgrelid = to_regclass('auth.users')
-              AND tgenabled <> 'D'
-       ) AS trigger_enabled,
+SELECT t.trigger_installed,
+       t.trigger_enabled,
        (SELECT count(*) FROM usersync.trigger_failures WHERE resolved_at IS NULL)
            AS trigger_failures,
        stored.total_auth_users,
@@ -23,5 +16,5 @@ SELECT EXISTS (
        stored.measured_at,
        stored.counted_in_seconds,
        extract(epoch FROM statement_timestamp() - stored.measured_at) AS counts_age_seconds
-  FROM (SELECT) AS one_row
+  FROM usersync.profile_trigger_state t
   LEFT JOIN usersync.status_counts AS stored ON true
