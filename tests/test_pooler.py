@@ -83,3 +83,21 @@ def test_one_sync_at_a_time__holds_through_the_pooler(pooler, auth_user_factory)
     assert refused.returncode == 1
     assert "another sync is running: sync run" in refused.stderr
     assert UserProfile.objects.count() == 0
+
+
+def test_one_status_count_at_a_time__holds_through_the_pooler(pooler):
+    """The claim of /health's background count is a transaction-level lock: through a
+    transaction pooler it holds while its transaction runs, and ends with it."""
+    from usersync.db.sql import query
+
+    claim = query("status_counts_claim")
+    with (
+        psycopg.connect(pooler, autocommit=True) as counting,
+        psycopg.connect(pooler, autocommit=True) as other,
+    ):
+        with counting.transaction():
+            assert counting.execute(claim).fetchone()[0] is True
+            with other.transaction():
+                assert other.execute(claim).fetchone()[0] is False
+        with other.transaction():
+            assert other.execute(claim).fetchone()[0] is True
