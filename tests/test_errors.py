@@ -12,6 +12,7 @@ from django.db import connection
 
 from tests.db import closed_port, connect, connection_params
 from usersync.db.connection import atomic
+from usersync.db.errors import connection_attempt_failed, connection_lost, database_errors
 from usersync.errors import (
     CannotConnect,
     ConnectionLost,
@@ -20,9 +21,6 @@ from usersync.errors import (
     LockTimeout,
     NotMigrated,
     UsersyncError,
-    connection_attempt_failed,
-    connection_lost,
-    database_errors,
 )
 
 

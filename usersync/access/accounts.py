@@ -15,9 +15,10 @@ from django.utils import timezone
 from usersync.access.tokens import Claims
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import ProfileExists, database_errors
+from usersync.errors import ProfileExists
 from usersync.logs import audit
 from usersync.logs import records as logs
 from usersync.sync.profiles import create_profile

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from usersync.db.connection import connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
-from usersync.errors import database_errors
 from usersync.sync import FIRST_ID
 
 MAX_PAGE_SIZE = 200

@@ -23,17 +23,16 @@ from typing import Any, ClassVar
 from health_check.base import HealthCheck
 from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 
-from usersync import sync
 from usersync.conf import conf
 from usersync.db.connection import connection
-from usersync.db.rows import fetch_value
+from usersync.db.errors import database_errors
+from usersync.db.transactions import read_only_snapshot, restore_time_limit, set_time_limit
 from usersync.errors import (
     DatabasePermissionDenied,
     DatabaseTimeout,
     DatabaseUnavailable,
     NotMigrated,
     UsersyncError,
-    database_errors,
 )
 from usersync.health.reading import Reading
 
@@ -55,17 +54,14 @@ def safe_message(error: BaseException) -> str:
 def time_limit(seconds: float | None) -> Iterator[None]:
     """One read-only transaction whose statements are cancelled after `seconds`."""
     outer = connection().in_atomic_block
-    with sync.read_only_snapshot(), connection().cursor() as cursor:
+    with read_only_snapshot(), connection().cursor() as cursor:
         if not seconds:
             yield
             return
-        cursor.execute("SELECT current_setting('statement_timeout')")
-        previous = fetch_value(cursor)
-        millis = f"{max(1, int(seconds * 1000))}ms"
-        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [millis])
+        previous = set_time_limit(cursor, seconds)
         yield
         if outer:  # SET LOCAL lasts until the caller's transaction ends: restore it
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            restore_time_limit(cursor, previous)
 
 
 class _Messages:

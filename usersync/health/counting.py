@@ -22,9 +22,10 @@ from django.db import connections
 
 from usersync import sync
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import UsersyncError, database_errors
+from usersync.errors import UsersyncError
 from usersync.health.reading import read_row
 
 logger = logging.getLogger(__name__)

@@ -19,18 +19,17 @@ from typing import Any
 from django.db import transaction
 
 from usersync.db.connection import alias, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one
 from usersync.db.sql import query
-from usersync.errors import UsersyncError, database_errors
+from usersync.db.transactions import with_time_limit
+from usersync.errors import UsersyncError
 
 
 def limited(name: str, seconds: float | None) -> str:
     """usersync/sql/<name>.sql behind the time limit, as one string (no parameters, so
     psycopg sends it as a simple query whatever the binding)."""
-    if not seconds:
-        return query(name)
-    milliseconds = max(1, int(seconds * 1000))
-    return query("health_time_limit").format(milliseconds=milliseconds) + query(name)
+    return with_time_limit(query(name), seconds)
 
 
 def read_row(name: str, seconds: float | None) -> dict[str, Any] | None:

@@ -16,9 +16,10 @@ from typing import Any
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one
 from usersync.db.sql import query
-from usersync.errors import QuotaExceeded, database_errors
+from usersync.errors import QuotaExceeded
 from usersync.logs.records import record_chat_error
 from usersync.models import ChatErrorLog
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from usersync.errors import InvalidField, database_errors
+from usersync.db.errors import database_errors
+from usersync.errors import InvalidField
 from usersync.ids import parse_user_id
 from usersync.models import ChatErrorLog, UserActivityLog
 

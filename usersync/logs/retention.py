@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import BadInput, database_errors
+from usersync.errors import BadInput
 from usersync.logs import audit
 
 LOG_TABLES = ("user_activity_log", "chat_error_log")

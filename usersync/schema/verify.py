@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection, migrate_command
+from usersync.db.errors import database_errors
 from usersync.db.lockdown import django_table_names, lock_down_django_tables
 from usersync.db.rows import fetch_all
 from usersync.db.sql import migration_sql, query
-from usersync.errors import database_errors
 from usersync.schema import hook
 from usersync.schema.manifest import manifest
 from usersync.sync import defaults

@@ -20,6 +20,7 @@ from usersync import sync
 from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.errors import (
     ActorNotAllowed,
     BadInput,
@@ -29,7 +30,6 @@ from usersync.errors import (
     NothingToChange,
     OwnProfile,
     UnknownUser,
-    database_errors,
 )
 from usersync.ids import parse_user_id
 from usersync.logs import audit

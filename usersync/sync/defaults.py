@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from usersync.conf import conf
 from usersync.db.connection import alias, atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import database_errors
 
 
 def stored_default_role() -> str | None:

@@ -11,12 +11,13 @@ from datetime import datetime
 from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
-from usersync.errors import BadInput, ProfileExists, UnknownUser, database_errors
+from usersync.db.transactions import read_only_snapshot
+from usersync.errors import BadInput, ProfileExists, UnknownUser
 from usersync.ids import parse_user_id
 from usersync.logs import audit
-from usersync.sync import read_only_snapshot
 
 INACTIVE_AT_CREATION = "created inactive"
 

@@ -3,16 +3,14 @@ the health URLs and /metrics all read, taken in one read-only snapshot."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from usersync.conf import conf
-from usersync.db.connection import atomic, connection
+from usersync.db.connection import connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import database_errors
+from usersync.db.transactions import read_only_snapshot
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -198,22 +196,6 @@ def running_sync() -> RunningSync | None:
     with connection().cursor() as cursor:
         cursor.execute(query("running_sync"))
         return fetch_one(cursor, into=RunningSync)
-
-
-@contextlib.contextmanager
-def read_only_snapshot() -> Iterator[None]:
-    """One read-only snapshot, so that several counts agree with each other (inside a
-    caller's transaction, that transaction's snapshot rules)."""
-    outer = connection().in_atomic_block
-    with atomic(), connection().cursor() as cursor:
-        if not outer:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # A locked or overloaded database answers with an error in time, never a hang.
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, true)",
-                [f"{conf.STATEMENT_TIMEOUT}s"],
-            )
-        yield
 
 
 def status() -> SyncStatus:
