@@ -54,13 +54,16 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
     functions = {f: (e.definer, e.source) for f, e in expected.functions.items()}
     assert functions["public.create_user_profile()"] == (
         True,
-        "migrations_sql/profile_trigger.v2.sql",
+        "migrations_sql/profile_trigger.v3.sql",
     )
     assert functions["public.user_profiles_touch_updated_at()"][0] is False
     assert expected.views == [
+        "usersync.profile_trigger_state",
+        "usersync.user_accounts",
+        "usersync.new_profiles",
         "usersync.profile_defaults",
         "usersync.profile_sync",
-        "usersync.profile_trigger_state",
+        "usersync.profile_resets",
     ]
 
 
@@ -74,11 +77,12 @@ def test_manifest__expects_a_function_from_a_new_file(sql_dir):
 
 
 def test_manifest__a_v2_replaces_what_v1_expected(sql_dir):
-    v2 = (sql_dir / "profile_rules.v1.sql").read_text().replace("profile_sync", "profile_fills")
-    (sql_dir / "profile_rules.v2.sql").write_text(v2)
-    names = [*schema_manifest.migration_files(), "profile_rules.v2"]
+    newer = (sql_dir / "profile_rules.v1.sql").read_text().replace("profile_sync", "profile_fills")
+    (sql_dir / "profile_rules.v9.sql").write_text(newer)
+    names = [*schema_manifest.migration_files(), "profile_rules.v9"]
     expected = schema_manifest.read(names, sql_dir)
     assert "profile_rules.v1" not in expected.files
+    assert "profile_rules.v3" not in expected.files
     assert expected.views == [
         "usersync.profile_trigger_state",
         "usersync.profile_defaults",

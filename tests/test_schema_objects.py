@@ -192,10 +192,13 @@ def test_profile_rule_views__are_ours_and_bind_their_tables_at_creation():
         """
     )
     assert rows == [
-        ("usersync.profile_defaults", True, ["auth.identities", "auth.users"]),
         (
-            "usersync.profile_sync",
+            "usersync.new_profiles",
             True,
-            ["public.user_profiles", "usersync.profile_defaults"],
+            ["auth.identities", "usersync.profile_settings", "usersync.user_accounts"],
         ),
+        ("usersync.profile_defaults", True, ["usersync.new_profiles"]),
+        ("usersync.profile_resets", True, ["usersync.new_profiles"]),
+        ("usersync.profile_sync", True, ["usersync.new_profiles"]),
+        ("usersync.user_accounts", True, ["auth.users", "public.user_profiles"]),
     ]

@@ -93,9 +93,12 @@ def test_auth_users_exposed__our_views_of_auth_data_are_out_of_the_api_roles_rea
         "AND c.relnamespace::regnamespace::text = ANY(%(schemas)s) ORDER BY 1"
     )
     assert views == [
+        ("new_profiles", False, False, False),
         ("profile_defaults", False, False, False),
+        ("profile_resets", False, False, False),
         ("profile_sync", False, False, False),
         ("profile_trigger_state", False, False, False),
+        ("user_accounts", False, False, False),
     ]
 
 

@@ -95,6 +95,7 @@ def test_e2e_as_a_role_refused_supabase_auth_admin__names_a_privilege_the_owner_
             cursor.execute(f"DROP ROLE {owner}")
     checks = {c["name"].split(" ")[0]: c for c in report["e2e"]}
     detail = checks["create_user_profile()"]["detail"]
+    assert f"its owner {owner} may not EXECUTE usersync.create_profiles()" in detail
     assert f"its owner {owner} may not INSERT public.user_profiles" in detail
     assert f"its owner {owner} may not INSERT usersync.trigger_failures" in detail
     assert checks["fill_profile_sso_identity()"]["ok"]

@@ -64,9 +64,42 @@ class AuthUser(models.Model):
 
     @property
     def provider(self) -> str:
-        if self.is_anonymous:
-            return "anonymous"
-        return (self.raw_app_meta_data or {}).get("provider") or "email"
+        """How the user's sign-in provider is shown: usersync.user_accounts' rule (list
+        pages select_related("account") to read it in the same query)."""
+        return self.account.provider
+
+
+class UserAccount(models.Model):
+    """usersync.user_accounts, a database view: what usersync's rules say about each
+    auth user (the shown provider, whether they need a profile). Read-only."""
+
+    user = models.OneToOneField(
+        AuthUser,
+        on_delete=models.DO_NOTHING,
+        db_column="user_id",
+        db_constraint=False,
+        primary_key=True,
+        related_name="account",
+    )
+    provider = models.TextField()
+    has_profile = models.BooleanField()
+    needs_profile = models.BooleanField()
+
+    objects = ReadOnlyQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = '"usersync"."user_accounts"'
+        verbose_name = "auth user account"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.provider})"
+
+    def save(self, *args, **kwargs):
+        ReadOnlyQuerySet._refuse(self)
+
+    def delete(self, *args, **kwargs):
+        ReadOnlyQuerySet._refuse(self)
 
 
 class UserWithoutProfile(AuthUser):

@@ -64,8 +64,9 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Soft-deleted users get no profile by design: they are not missing one.
-        return super().get_queryset(request).filter(profile__isnull=True, deleted_at__isnull=True)
+        # Who needs a profile is usersync.user_accounts' rule (soft-deleted users do not).
+        queryset = super().get_queryset(request).select_related("account")
+        return queryset.filter(account__needs_profile=True)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         try:

@@ -128,7 +128,7 @@ class UserProfileAdmin(
         ("user_id", "user_id"),
         ("email", "user__email"),
         ("phone", "user__phone"),
-        ("provider", "user__raw_app_meta_data__provider"),
+        ("provider", "user__account__provider"),
         ("anonymous", "user__is_anonymous"),
         ("role", "role"),
         ("is_active", "is_active"),
@@ -139,7 +139,7 @@ class UserProfileAdmin(
         ("last_login", "last_login"),
         ("created_at", "created_at"),
     )
-    list_select_related = ("user",)
+    list_select_related = ("user", "user__account")
     search_fields = ("user__email", "user__phone")
     search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."
     ordering = ("-created_at",)
@@ -204,14 +204,6 @@ class UserProfileAdmin(
             obj.user_id,
             person_url(self.admin_site.name, obj.user_id),
         )
-
-    def export_row(self, row: dict) -> list:
-        row["user__raw_app_meta_data__provider"] = (
-            "anonymous"
-            if row["user__is_anonymous"]
-            else row["user__raw_app_meta_data__provider"] or "email"
-        )
-        return super().export_row(row)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # profiles come from sign-ups, the sync, or "create profile"

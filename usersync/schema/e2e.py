@@ -18,20 +18,22 @@ import uuid
 from django.db import DatabaseError, transaction
 
 from usersync.db.connection import alias, atomic, connection, migrate_command
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import database_errors
 from usersync.schema.manifest import manifest
 from usersync.schema.verify import Check
 from usersync.sync.defaults import stored_default_role
 
 AUTH_ROLE = "supabase_auth_admin"
 QUALIFIED = r"(\w+\.\w+)"
+CALLED = r"\b(usersync\.\w+)\s*\("
 # What each statement of a trigger function needs on the relation it names.
 STATEMENT_PRIVILEGES = (
     (rf"INSERT INTO {QUALIFIED}", ("INSERT",)),
     (rf"UPDATE {QUALIFIED}", ("UPDATE", "SELECT")),
-    (rf"(?:FROM|JOIN) {QUALIFIED}", ("SELECT",)),
+    # Not "IS [NOT] DISTINCT FROM alias.column", a comparison.
+    (rf"(?<!DISTINCT )(?:FROM|JOIN) {QUALIFIED}", ("SELECT",)),
 )
 
 
@@ -103,7 +105,17 @@ def _definer_checks(cursor) -> list[Check]:
         if 'search_path=""' not in function["config"]:
             problems.append("search_path is not pinned to ''")
         owner = function["owner"]
-        for relation, privilege in _needed_privileges(function["body"]):
+        body = function["body"]
+        # The functions it calls run as that owner too (SECURITY INVOKER): what they do,
+        # it needs; and it must be allowed to call them.
+        called = sorted(set(re.findall(CALLED, body)))
+        if called:
+            cursor.execute(query("e2e_called_functions"), {"names": called, "owner": owner})
+            for callee in fetch_all(cursor):
+                body += "\n" + callee["body"]
+                if not callee["executable"]:
+                    problems.append(f"its owner {owner} may not EXECUTE {callee['name']}()")
+        for relation, privilege in _needed_privileges(body):
             cursor.execute(
                 query("e2e_owner_privilege"),
                 {"owner": owner, "relation": relation, "privilege": privilege},

@@ -3,11 +3,11 @@
 SELECT (SELECT count(*) FROM public.user_profiles p
          WHERE %(user_ids)s::uuid[] IS NULL OR p.user_id = ANY (%(user_ids)s::uuid[]))
            AS profiles,
-       (SELECT coalesce(array_agg(u.id ORDER BY u.id), '{}')
-          FROM auth.users u
+       (SELECT coalesce(array_agg(a.user_id ORDER BY a.user_id), '{}')
+          FROM usersync.user_accounts a
          WHERE %(user_ids)s::uuid[] IS NOT NULL
-           AND u.id = ANY (%(user_ids)s::uuid[])
-           AND NOT EXISTS (SELECT FROM public.user_profiles p WHERE p.user_id = u.id))
+           AND a.user_id = ANY (%(user_ids)s::uuid[])
+           AND NOT a.has_profile)
            AS without_profile,
        (SELECT coalesce(array_agg(n ORDER BY n), '{}')
           FROM unnest(coalesce(%(user_ids)s::uuid[], '{}')) AS n

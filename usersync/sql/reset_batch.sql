@@ -1,38 +1,23 @@
 -- --no-preserve, one batch: reset the existing profiles of the auth users whose rows
 -- lie between `first` and `stop` (and at `ctids`, if given; as in sync_batch.sql) to
--- what a new profile gets (the default role, active, no deactivation, SSO fields from
--- auth data as usersync.profile_defaults gives them; last_login is a fact, not a
--- setting, and is kept). Every reset profile's old
+-- what usersync.profile_resets says a reset gives them. Every reset profile's old
 -- values go to admin_audit_log, restorable.
--- Parameters: first, stop, ctids, actor, run_id. Returns: reset.
-WITH defaults AS (
-    SELECT d.user_id, d.sso_provider, d.sso_user_id, (SELECT usersync.default_role()) AS role
-      FROM usersync.profile_defaults d
-     WHERE d.user_ctid >= %(first)s::tid AND d.user_ctid < %(stop)s::tid
-       AND (%(ctids)s::tid[] IS NULL OR d.user_ctid = ANY (%(ctids)s::tid[]))
-), changed AS (
-    SELECT p.user_id,
-           jsonb_build_object(
-               'role', p.role, 'is_active', p.is_active, 'deactivated_at', p.deactivated_at,
-               'deactivated_by', p.deactivated_by, 'deactivation_reason', p.deactivation_reason,
-               'sso_provider', p.sso_provider, 'sso_user_id', p.sso_user_id) AS old_values,
-           jsonb_build_object(
-               'role', d.role, 'is_active', true, 'deactivated_at', NULL,
-               'deactivated_by', NULL, 'deactivation_reason', NULL,
-               'sso_provider', d.sso_provider, 'sso_user_id', d.sso_user_id) AS new_values
-      FROM public.user_profiles p
-      JOIN defaults d ON d.user_id = p.user_id
-     WHERE (p.role, p.is_active, p.deactivated_at, p.deactivated_by, p.deactivation_reason,
-            p.sso_provider, p.sso_user_id)
-           IS DISTINCT FROM
-           (d.role, true, NULL, NULL, NULL, d.sso_provider, d.sso_user_id)
+-- Parameters: first, stop, ctids, actor, run_id. Returns: reset, audited.
+WITH changed AS (
+    SELECT r.user_id, r.old_values, r.new_values
+      FROM usersync.profile_resets r
+      JOIN public.user_profiles p ON p.user_id = r.user_id
+     WHERE r.user_ctid >= %(first)s::tid AND r.user_ctid < %(stop)s::tid
+       AND (%(ctids)s::tid[] IS NULL OR r.user_ctid = ANY (%(ctids)s::tid[]))
+       AND r.preserved <> '{}'::jsonb
        FOR UPDATE OF p
 ), reset AS (
     UPDATE public.user_profiles p
-       SET role = c.new_values ->> 'role', is_active = true, deactivated_at = NULL, deactivated_by = NULL,
-           deactivation_reason = NULL,
-           sso_provider = c.new_values ->> 'sso_provider',
-           sso_user_id = c.new_values ->> 'sso_user_id'
+       SET (role, is_active, deactivated_at, deactivated_by, deactivation_reason,
+            sso_provider, sso_user_id) = (
+               SELECT n.role, n.is_active, n.deactivated_at, n.deactivated_by,
+                      n.deactivation_reason, n.sso_provider, n.sso_user_id
+                 FROM jsonb_populate_record(NULL::public.user_profiles, c.new_values) n)
       FROM changed c
      WHERE p.user_id = c.user_id
     RETURNING p.user_id

@@ -1,5 +1,5 @@
--- The sync state in two scans: auth.users joined to its profiles, and the profiles.
--- Soft-deleted users (deleted_at set) get no profile and are not counted as missing.
+-- The sync state in two scans: the accounts (usersync.user_accounts: auth.users joined
+-- to its profiles, and who needs a profile), and the profiles.
 -- An orphan profile names no existing auth user (its user_id is NULL, or the foreign
 -- key was dropped and the user deleted). The counts add up:
 --   total_auth_users = eligible (deleted_at IS NULL) + soft_deleted_users
@@ -9,15 +9,15 @@
 -- measured_at: when these counts were taken (cached copies carry it).
 WITH users AS (
     SELECT count(*) AS total_auth_users,
-           count(*) FILTER (WHERE u.deleted_at IS NOT NULL) AS soft_deleted_users,
-           count(*) FILTER (WHERE u.is_anonymous) AS anonymous_users,
-           count(*) FILTER (WHERE u.deleted_at IS NULL AND p.user_id IS NULL) AS missing_profiles,
-           count(p.user_id) FILTER (WHERE u.deleted_at IS NULL) AS profiles_of_eligible_users,
-           count(p.user_id) FILTER (WHERE u.deleted_at IS NOT NULL)
+           count(*) FILTER (WHERE a.deleted_at IS NOT NULL) AS soft_deleted_users,
+           count(*) FILTER (WHERE a.is_anonymous) AS anonymous_users,
+           count(*) FILTER (WHERE a.needs_profile) AS missing_profiles,
+           count(*) FILTER (WHERE a.has_profile AND a.deleted_at IS NULL)
+               AS profiles_of_eligible_users,
+           count(*) FILTER (WHERE a.has_profile AND a.deleted_at IS NOT NULL)
                AS profiles_of_soft_deleted_users,
-           count(p.user_id) AS profiles_with_user
-      FROM auth.users u
-      LEFT JOIN public.user_profiles p ON p.user_id = u.id
+           count(*) FILTER (WHERE a.has_profile) AS profiles_with_user
+      FROM usersync.user_accounts a
 ), profiles AS (
     SELECT count(*) AS total_profiles FROM public.user_profiles
 )

@@ -1,13 +1,14 @@
--- One user of the user-management API: the auth user and their profile, if any.
--- Parameter: user_id.
-SELECT u.id, u.email, u.phone,
-       CASE WHEN u.is_anonymous THEN 'anonymous'
-            ELSE coalesce(u.raw_app_meta_data ->> 'provider', 'email') END AS provider,
-       p.role, p.is_active, u.last_sign_in_at, p.last_login, u.created_at,
-       p.user_id IS NOT NULL AS has_profile, u.deleted_at,
-       u.is_anonymous, u.email_confirmed_at, p.deactivated_at, p.deactivated_by,
-       p.deactivation_reason, p.sso_provider, p.sso_user_id,
+-- One user of the user-management API: the auth user and their profile, if any
+-- (usersync.user_accounts). Parameter: user_id.
+SELECT a.user_id AS id, a.email, a.phone, a.provider, a.profile_role AS role,
+       a.profile_is_active AS is_active, a.last_sign_in_at, a.profile_last_login AS last_login,
+       a.created_at, a.has_profile, a.deleted_at,
+       u.is_anonymous, u.email_confirmed_at, a.profile_deactivated_at AS deactivated_at,
+       a.profile_deactivated_by AS deactivated_by,
+       a.profile_deactivation_reason AS deactivation_reason,
+       a.profile_sso_provider AS sso_provider, a.profile_sso_user_id AS sso_user_id,
        p.created_at AS profile_created_at, p.updated_at AS profile_updated_at
-  FROM auth.users u
-  LEFT JOIN public.user_profiles p ON p.user_id = u.id
- WHERE u.id = %(user_id)s
+  FROM usersync.user_accounts a
+  JOIN auth.users u ON u.id = a.user_id
+  LEFT JOIN public.user_profiles p ON p.user_id = a.user_id
+ WHERE a.user_id = %(user_id)s

@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import LeaseLost, database_errors
+from usersync.db.transactions import probe_per_user, read_only_snapshot, set_time_limit
+from usersync.errors import LeaseLost
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
-from usersync.sync.status import isoformat, read_only_snapshot
+from usersync.sync.status import isoformat
 from usersync.sync.walk import Rows, walk
 
 FIRST_ID = uuid.UUID(int=0)
@@ -163,10 +165,8 @@ def planned_profiles(
 def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str) -> BatchResult:
     with atomic(), connection().cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{BATCH_LOCK_TIMEOUT}'")
-        cursor.execute(
-            "SELECT set_config('statement_timeout', %s, true)",
-            [f"{conf.STATEMENT_TIMEOUT}s"],
-        )
+        set_time_limit(cursor)
+        probe_per_user(cursor)
         reset = 0
         if not preserve:
             cursor.execute(query("reset_batch"), rows.params() | {"actor": actor, "run_id": run_id})

@@ -133,8 +133,8 @@ class Command(UsersyncCommand):
     def _confirm_reset(self) -> None:
         at_risk = preservation_report(limit=1).profiles_with_data
         question = (
-            f"--no-preserve resets {at_risk} profiles that hold non-default data (role, "
-            f"active state, deactivation, SSO fields) to the defaults; their old values "
+            f"--no-preserve resets {at_risk} profiles that hold values other than a new "
+            f"profile's (preservation_report lists them) to the defaults; their old values "
             f"are kept in admin_audit_log."
         )
         if not sys.stdin.isatty():
