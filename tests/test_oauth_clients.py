@@ -6,10 +6,14 @@ shapes of `amr`."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import uuid
+from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from tests.factories import insert_session
 from tests.tokens import bearer, make_token
@@ -163,3 +167,39 @@ def test_verify__reads_amr_as_objects_or_strings():
         "otp",
     )
     assert tokens.verify(make_token(uuid.uuid4(), amr=None)).amr_methods == ()
+
+
+DRF_DOC = Path(__file__).resolve().parent.parent / "docs" / "drf.md"
+
+
+def test_restrictive_policy_of_the_docs__hides_a_table_from_oauth_clients_only():
+    """docs/drf.md's policy, run as written, as PostgREST applies a token's claims."""
+    policy = next(
+        b for b in re.findall(r"```sql\n(.*?)```", DRF_DOC.read_text(), re.S) if "RESTRICTIVE" in b
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE public.orders (id int PRIMARY KEY)")
+        cursor.execute("ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY")
+        cursor.execute("GRANT SELECT ON public.orders TO authenticated")
+        cursor.execute(
+            "CREATE POLICY everyone_signed_in ON public.orders FOR SELECT TO authenticated "
+            "USING (true)"
+        )
+        cursor.execute("INSERT INTO public.orders VALUES (1), (2)")
+        cursor.execute(policy)
+    user = str(uuid.uuid4())
+    own = {"sub": user, "role": "authenticated", "session_id": str(uuid.uuid4())}
+    assert orders_seen(own) == 2
+    assert orders_seen(own | {"client_id": CLIENT_ID, "scope": "openid"}) == 0
+
+
+def orders_seen(claims: dict) -> int:
+    connection.ensure_connection()
+    conn = connection.connection
+    conn.execute("SAVEPOINT as_token")
+    try:
+        conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+        conn.execute("SET LOCAL ROLE authenticated")
+        return conn.execute("SELECT count(*) FROM public.orders").fetchone()[0]
+    finally:
+        conn.execute("ROLLBACK TO SAVEPOINT as_token")
