@@ -14,11 +14,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import backfill, dataset, health, hook, signup, status
+from bench import backfill, dataset, health, hook, sessions, signup, status
 from bench.report import Results, render
 from bench.scratch import scratch_database, server_from_environment
 
-BENCHMARKS = ("backfill", "status", "signup", "hook", "health")
+BENCHMARKS = ("backfill", "status", "signup", "hook", "sessions", "health")
 
 
 def _sizes(text: str) -> list[int]:
@@ -70,6 +70,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--hook-calls", type=int, help="token issuances per round and hook")
     parser.add_argument("--hook-rounds", type=int, help="rounds of access token hook calls")
     parser.add_argument(
+        "--session-calls", type=int, help="requests verified per round, with and without"
+    )
+    parser.add_argument(
+        "--session-rounds", type=int, help="rounds of token verification with/without the check"
+    )
+    parser.add_argument(
         "--health-path",
         action="append",
         dest="health_paths",
@@ -99,6 +105,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "bulk_users": 1_000,
             "hook_calls": 50,
             "hook_rounds": 2,
+            "session_calls": 50,
+            "session_rounds": 2,
             "health_seconds": 1.0,
             "health_requests": 5_000,
         }
@@ -113,6 +121,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "bulk_users": 100_000,
             "hook_calls": 500,
             "hook_rounds": 10,
+            "session_calls": 500,
+            "session_rounds": 10,
             "health_seconds": 10.0,
             "health_requests": 200_000,
         }
@@ -223,6 +233,12 @@ def main(argv: list[str]) -> int:
                 with _phase(f"access token hook at {loaded:,}", started):
                     results.hook = hook.run(
                         scratch, conn, loaded, args.hook_rounds, args.hook_calls
+                    )
+                save()
+            if "sessions" in args.only:
+                with _phase(f"session check at {loaded:,}", started):
+                    results.sessions = sessions.run(
+                        conn, loaded, args.session_rounds, args.session_calls
                     )
                 save()
             if "health" in args.only:

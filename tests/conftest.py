@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 
 from tests.db import closed_port
-from tests.factories import AuthUserFactory
+from tests.factories import AuthUserFactory, insert_session
 from tests.tokens import make_token
 from usersync.access.jwks import key_cache
 from usersync.models import UserProfile
@@ -75,7 +75,9 @@ def admin(make_admin):
 
 @pytest.fixture
 def admin_headers(admin):
-    return {"Authorization": f"Bearer {make_token(admin.pk, email=admin.email)}"}
+    """An admin's token of a live session, as the auth service issues it."""
+    token = make_token(admin.pk, email=admin.email, session_id=str(insert_session(admin.pk)))
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -105,3 +105,34 @@ class AuthUserFactory(factory.Factory):
 
 def profile_of(user: AuthUser) -> UserProfile:
     return UserProfile.objects.get(user_id=user.pk)
+
+
+def insert_session(
+    user_id: uuid.UUID, *, oauth_client_id: uuid.UUID | None = None, scopes: str | None = None
+) -> uuid.UUID:
+    """A row in auth.sessions as the auth service writes it at sign-in (as
+    supabase_auth_admin, the table's owner); its id is the tokens' session_id claim."""
+    session_id = uuid.uuid4()
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE supabase_auth_admin")
+        try:
+            cursor.execute(
+                "INSERT INTO auth.sessions (id, user_id, created_at, updated_at, aal, "
+                "refreshed_at, user_agent, ip, oauth_client_id, scopes) "
+                "VALUES (%s, %s, now(), now(), 'aal1', now(), 'test', '203.0.113.7', %s, %s)",
+                [session_id, user_id, oauth_client_id, scopes],
+            )
+        finally:
+            cursor.execute("RESET ROLE")
+    return session_id
+
+
+def end_session(session_id: uuid.UUID) -> None:
+    """What the auth service does at sign-out: the session row goes (its refresh tokens
+    with it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE supabase_auth_admin")
+        try:
+            cursor.execute("DELETE FROM auth.sessions WHERE id = %s", [session_id])
+        finally:
+            cursor.execute("RESET ROLE")

@@ -22,6 +22,7 @@ RATIO_ROWS = (
     "sync through PgBouncer / direct at 1,000",
     "single-row sign-up, trigger / none",
     "token issuance, access token hook / trivial hook",
+    "token verification, one request, with the session check / without it",
 )
 
 

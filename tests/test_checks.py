@@ -100,11 +100,15 @@ def test_checks__the_defaults_pass_all_but_the_missing_token_keys(settings):
         ("usersync.E018", {"DISABLE_BOOTSTRAP": 1}),
         ("usersync.E018", {"JWT_SECRET": 12345}),
         ("usersync.E018", {"MONITORING_TOKEN": None}),
+        ("usersync.E018", {"CHECK_SESSIONS": "false"}),
+        ("usersync.E018", {"REQUIRE_SESSION_ID": 1}),
+        ("usersync.E018", {"ALLOW_OAUTH_CLIENTS": "no"}),
         ("usersync.W001", {"JWT_SECRET": ""}),
         ("usersync.W002", {"LEASE_SECONDS": 30}),
         ("usersync.W002", {"LEASE_SECONDS": 10, "STATEMENT_TIMEOUT": 20}),
         ("usersync.W004", {"MONITORING_TOKEN": "m" * 31}),
         ("usersync.W005", {"JWKS": JWKS, "JWKS_URL": "https://p.supabase.co/jwks.json"}),
+        ("usersync.W007", {"REQUIRE_SESSION_ID": True, "CHECK_SESSIONS": False}),
     ],
 )
 def test_checks__a_bad_value_gives_its_id_alone_in_one_line_with_a_hint(settings, expected, values):
@@ -129,6 +133,8 @@ def test_checks__a_bad_value_gives_its_id_alone_in_one_line_with_a_hint(settings
         {"LEASE_SECONDS": 31, "STATUS_CACHE_SECONDS": 0, "LAST_LOGIN_INTERVAL_SECONDS": 0},
         {"HEALTH_TIME_LIMIT_SECONDS": 1, "MONITORING_TOKEN": ""},
         {"MONITORING_TOKEN": "m" * 32, "ALLOW_DATA_LOSS": True},
+        {"REQUIRE_SESSION_ID": True, "CHECK_SESSIONS": True, "ALLOW_OAUTH_CLIENTS": True},
+        {"REQUIRE_SESSION_ID": False, "CHECK_SESSIONS": False},
     ],
 )
 def test_checks__good_values_give_nothing(settings, values):

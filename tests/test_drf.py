@@ -17,7 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import profile_of
+from tests.factories import insert_session, profile_of
 from tests.test_tokens import jwk
 from tests.tokens import bearer, make_token
 from usersync.access.accounts import ON_DEMAND_ACTOR, AppUser
@@ -52,7 +52,8 @@ def test_supabase_authentication__lets_an_active_user_in_with_their_profile(
 ):
     user = auth_user_factory()
     UserProfile.objects.filter(user_id=user.pk).update(role="admin")
-    response = get(client, token=make_token(user.pk, email=user.email, session_id="s-7"))
+    session = str(insert_session(user.pk))
+    response = get(client, token=make_token(user.pk, email=user.email, session_id=session))
     assert response.status_code == 200
     assert response.json() == {
         "user_id": str(user.pk),
@@ -60,7 +61,7 @@ def test_supabase_authentication__lets_an_active_user_in_with_their_profile(
         "role": "admin",
         "is_active": True,
         "profile_created": False,
-        "session_id": "s-7",  # request.auth: the token's claims
+        "session_id": session,  # request.auth: the token's claims
     }
 
 
@@ -77,12 +78,13 @@ def test_supabase_authentication__creates_a_missing_profile_on_the_spot(client, 
 
 def test_supabase_authentication__records_the_sign_in_like_the_decorator(client, auth_user_factory):
     user = auth_user_factory()
-    get(client, token=make_token(user.pk, session_id="session-1"), User_Agent="drf/1")
+    session = str(insert_session(user.pk))
+    get(client, token=make_token(user.pk, session_id=session), User_Agent="drf/1")
     assert profile_of(user).last_login is not None
     entry = UserActivityLog.objects.get(user_id=user.pk)
     assert (entry.activity_type, entry.details["session_id"], entry.user_agent) == (
         "sign_in",
-        "session-1",
+        session,
         "drf/1",
     )
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import AuthUserFactory, profile_of
+from tests.factories import AuthUserFactory, insert_session, profile_of
 from tests.tokens import bearer, make_token
 from usersync.access.accounts import ON_DEMAND_ACTOR
 from usersync.models import AdminAuditLog, UserActivityLog, UserProfile
@@ -104,19 +104,20 @@ def test_supabase_user_required__records_last_login_and_one_sign_in_per_session(
     client, auth_user_factory
 ):
     user = auth_user_factory()
-    whoami(client, user, session_id="session-1")
+    first, second = str(insert_session(user.pk)), str(insert_session(user.pk))
+    whoami(client, user, session_id=first)
     first_login = profile_of(user).last_login
     assert first_login is not None
     entry = UserActivityLog.objects.get(user_id=user.pk)
     assert (entry.activity_type, entry.details) == (
         "sign_in",
-        {"session_id": "session-1", "methods": ["password"]},
+        {"session_id": first, "methods": ["password"]},
     )
     assert (entry.ip_address, entry.user_agent) == ("127.0.0.1", "t/1")
 
     # Within the interval: nothing is written, whatever the session.
-    whoami(client, user, session_id="session-1")
-    whoami(client, user, session_id="session-2")
+    whoami(client, user, session_id=first)
+    whoami(client, user, session_id=second)
     assert profile_of(user).last_login == first_login
     assert UserActivityLog.objects.count() == 1
 
@@ -125,19 +126,20 @@ def test_supabase_user_required__after_the_interval_updates_last_login_and_logs_
     client, auth_user_factory
 ):
     user = auth_user_factory()
-    whoami(client, user, session_id="session-1")
+    first, second = str(insert_session(user.pk)), str(insert_session(user.pk))
+    whoami(client, user, session_id=first)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     UserProfile.objects.filter(user_id=user.pk).update(last_login=an_hour_ago)
-    whoami(client, user, session_id="session-1")  # the same session: last_login only
+    whoami(client, user, session_id=first)  # the same session: last_login only
     assert profile_of(user).last_login > an_hour_ago
     assert UserActivityLog.objects.count() == 1
 
     UserProfile.objects.filter(user_id=user.pk).update(last_login=an_hour_ago)
-    whoami(client, user, session_id="session-2")
+    whoami(client, user, session_id=second)
     sessions = list(
         UserActivityLog.objects.order_by("id").values_list("details__session_id", flat=True)
     )
-    assert sessions == ["session-1", "session-2"]
+    assert sessions == [first, second]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -58,12 +58,13 @@ def reason(token: str) -> str:
 
 
 def test_verify__accepts_a_valid_hs256_token_and_returns_its_claims():
-    claims = tokens.verify(make_token(USER, email="ada@example.com", session_id="s-1"))
+    session = "5b0a4c1e-3f0e-4d7a-9a52-7c1d2e3f4a5b"
+    claims = tokens.verify(make_token(USER, email="ada@example.com", session_id=session))
     assert (claims.user_id, claims.email, claims.role, claims.session_id) == (
         USER,
         "ada@example.com",
         "authenticated",
-        "s-1",
+        session,
     )
 
 

@@ -22,13 +22,15 @@ def make_token(
     headers: dict | None = None,
     **claims: Any,
 ) -> str:
+    """A token without a session_id unless one is given (usersync checks only tokens
+    that name one): pass session_id=tests.factories.insert_session(user_id) for a token
+    of a live session, as the auth service issues them."""
     now = int(time.time())
     payload: dict[str, Any] = {
         "sub": str(sub),
         "role": "authenticated",
         "iat": now,
         "exp": now + expires_in,
-        "session_id": str(uuid.uuid4()),
         "amr": [{"method": "password", "timestamp": now}],
     }
     if aud is not None:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from project.urls import urlpatterns as project_urlpatterns
 from usersync.access.decorators import supabase_user_required
+from usersync.contrib.drf.authentication import SupabaseAuthentication
 from usersync.contrib.drf.permissions import HasRole
 
 
@@ -22,6 +23,21 @@ def whoami(request):
 @supabase_user_required(roles=["admin"])
 def admins_only(request):
     return JsonResponse({"ok": True})
+
+
+def oauth_client_of(request):
+    user = request.supabase_user
+    return JsonResponse({"client_id": user.client_id, "scopes": list(user.scopes)})
+
+
+# Tokens of third-party OAuth clients: as the setting says, and overridden per view.
+oauth_as_set = supabase_user_required(oauth_client_of)
+oauth_allowed = supabase_user_required(allow_oauth_clients=True)(oauth_client_of)
+oauth_refused = supabase_user_required(allow_oauth_clients=False)(oauth_client_of)
+
+
+class OAuthClientsAuthentication(SupabaseAuthentication):
+    allow_oauth_clients = True
 
 
 class MeViewSet(viewsets.ViewSet):
@@ -45,12 +61,39 @@ class MeViewSet(viewsets.ViewSet):
         return Response({"ok": True, "role": request.user.role})
 
 
+class OAuthViewSet(viewsets.ViewSet):
+    """Lets third-party OAuth clients' tokens through authentication: the permission
+    classes decide, per action."""
+
+    authentication_classes = [OAuthClientsAuthentication]
+
+    def list(self, request):
+        user = request.user
+        return Response({"client_id": user.client_id, "scopes": list(user.scopes)})
+
+    @action(detail=False, permission_classes=[HasRole("admin")])
+    def admin(self, request):
+        return Response({"ok": True})
+
+    @action(detail=False, permission_classes=[HasRole("admin", allow_oauth_clients=False)])
+    def own(self, request):
+        return Response({"ok": True})
+
+    @action(detail=False, permission_classes=[HasRole("admin", allow_oauth_clients=True)])
+    def clients(self, request):
+        return Response({"ok": True})
+
+
 router = routers.SimpleRouter()
 router.register("drf/me", MeViewSet, basename="drf-me")
+router.register("drf/oauth", OAuthViewSet, basename="drf-oauth")
 
 urlpatterns = [
     path("app/whoami", whoami),
     path("app/admins-only", admins_only),
+    path("app/oauth/as-set", oauth_as_set),
+    path("app/oauth/allowed", oauth_allowed),
+    path("app/oauth/refused", oauth_refused),
     *router.urls,
     *project_urlpatterns,
 ]

@@ -31,3 +31,4 @@ class UsersyncConfig(AppConfig):
             register(check, checks.TAG)
         register(token_checks.check_keys_configured, checks.TAG, Tags.security, deploy=True)
         register(check_transaction_pooler, checks.TAG)
+        register(token_checks.check_sessions_table, checks.TAG, Tags.database)

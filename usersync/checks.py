@@ -1,7 +1,8 @@
 """System checks of usersync's settings (usersync.conf): ``manage.py check`` runs them,
 and so does every management command before it starts. They read settings only, never
-the database; those of the token settings (E008-E010, W001, W004, W005) live in
-usersync.access.checks. Silence one with e.g. ``SILENCED_SYSTEM_CHECKS = ["usersync.W004"]``.
+the database (except E024, tagged "database"); those of the token settings (E008-E010,
+E024, W001, W004, W005, W007) live in usersync.access.checks. Silence one with e.g.
+``SILENCED_SYSTEM_CHECKS = ["usersync.W004"]``.
 
 ====  ======================================================================================
 Id    The problem
@@ -27,7 +28,8 @@ E014  USERSYNC_HEALTH_TIME_LIMIT_SECONDS is not a finite number above 0.
 E015  USERSYNC_STATUS_CACHE_SECONDS is not a whole number of at least 0.
 E016  USERSYNC_LAST_LOGIN_INTERVAL_SECONDS is not a whole number of at least 0.
 E017  USERSYNC_CHAT_ERROR_MAX_BYTES is not a whole number of at least 1.
-E018  A flag (USERSYNC_ALLOW_DATA_LOSS, USERSYNC_DISABLE_BOOTSTRAP) is not True or False,
+E018  A flag (USERSYNC_ALLOW_DATA_LOSS, USERSYNC_DISABLE_BOOTSTRAP, USERSYNC_CHECK_SESSIONS,
+      USERSYNC_REQUIRE_SESSION_ID, USERSYNC_ALLOW_OAUTH_CLIENTS) is not True or False,
       or a text setting (USERSYNC_JWT_SECRET, _JWKS_URL, _JWKS, _JWT_ISSUER,
       _MONITORING_TOKEN) is not a string. A string "false" would count as set.
 E019  usersync's models would not reach USERSYNC_DATABASE: a database other than "default"
@@ -36,6 +38,9 @@ E020  USERSYNC_JWKS_CACHE_SECONDS is not a whole number of at least 1.
 E021  USERSYNC_CHAT_ERROR_PER_MINUTE is not a whole number of at least 1.
 E022  USERSYNC_CHAT_ERROR_PER_DAY is not a whole number of at least 1.
 E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
+E024  (``check --database``, and ``migrate``) The database has auth.users but no
+      auth.sessions, which the account query of every token-authenticated request reads
+      (usersync.access.checks.check_sessions_table).
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -47,6 +52,8 @@ W005  Both USERSYNC_JWKS and USERSYNC_JWKS_URL are set: the inline JWKS wins and
       never fetched.
 W006  A PostgreSQL database on port 6543 (Supabase's transaction pooler) with server-side
       cursors on (usersync.checks_database).
+W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a session is
+      required but never looked up, so a signed-out token works until it expires.
 ====  ======================================================================================
 """
 

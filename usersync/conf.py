@@ -57,6 +57,16 @@ DEFAULTS: dict[str, Any] = {
     "JWKS_CACHE_SECONDS": 300,
     # The application integration writes last_login at most this often per user (s).
     "LAST_LOGIN_INTERVAL_SECONDS": 300,
+    # A token whose session_id no longer exists in auth.sessions (signed out, or ended by
+    # a deactivation) is refused with 401, as the auth service refuses it; a token without
+    # session_id is not checked unless REQUIRE_SESSION_ID. Checked in the statement that
+    # reads the account (one primary-key probe).
+    "CHECK_SESSIONS": True,
+    "REQUIRE_SESSION_ID": False,
+    # Whether tokens Supabase Auth issued to third-party OAuth clients (claim client_id)
+    # are let into the application's views (decorator, DRF). The user-management API
+    # and the monitoring URLs never let them in.
+    "ALLOW_OAUTH_CLIENTS": False,
     # POST /api/chat-errors refuses larger bodies, and more entries per user than these
     # in any minute or 24 hours (429). With anonymous sign-ins on, anyone can get a token:
     # the defaults bound one token to about 1.6 MB a day.
@@ -89,6 +99,9 @@ class Conf:
     JWT_ISSUER: str
     JWKS_CACHE_SECONDS: int
     LAST_LOGIN_INTERVAL_SECONDS: int
+    CHECK_SESSIONS: bool
+    REQUIRE_SESSION_ID: bool
+    ALLOW_OAUTH_CLIENTS: bool
     CHAT_ERROR_MAX_BYTES: int
     CHAT_ERROR_PER_MINUTE: int
     CHAT_ERROR_PER_DAY: int

@@ -11,6 +11,7 @@ from bench.hook import HookResult
 from bench.loading import LoadResult
 from bench.report import backfill, scale, tables
 from bench.report.targets import targets
+from bench.sessions import SessionsResult
 from bench.signup import SignUpResult
 from bench.status import StatusResult
 
@@ -26,6 +27,7 @@ class Results:
     status: list[StatusResult] = field(default_factory=list)
     signup: SignUpResult | None = None
     hook: HookResult | None = None
+    sessions: SessionsResult | None = None
     health: HealthResult | None = None
 
     def as_dict(self) -> dict:
@@ -38,6 +40,7 @@ class Results:
             "status": [s.as_dict() for s in self.status],
             "signup": self.signup.as_dict() if self.signup else None,
             "hook": self.hook.as_dict() if self.hook else None,
+            "sessions": self.sessions.as_dict() if self.sessions else None,
             "health": self.health.as_dict() if self.health else None,
         }
 
@@ -67,6 +70,8 @@ def render(results: Results) -> str:
         lines += tables.signup(results.signup)
     if results.hook:
         lines += tables.hook(results.hook)
+    if results.sessions:
+        lines += tables.sessions(results.sessions)
     if results.health:
         lines += tables.health(results.health)
     lines += targets(results)

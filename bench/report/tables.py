@@ -1,11 +1,12 @@
-"""The tables of the other measurements: status, sign-ups, the access token hook and
-the health URLs."""
+"""The tables of the other measurements: status, sign-ups, the access token hook, the
+session check and the health URLs."""
 
 from __future__ import annotations
 
 from bench.health import HealthResult
 from bench.hook import HookResult
 from bench.report.format import NA, n, s, section, spread, us, x
+from bench.sessions import SessionsResult
 from bench.signup import SignUpResult
 from bench.status import StatusResult
 
@@ -81,6 +82,23 @@ def hook(h: HookResult) -> list[str]:
         f"Access token hook: {n(h.users)} auth users (medians of "
         f"{len(h.issuance_hook.values)} rounds, as supabase_auth_admin)",
         ["case", "usersync.access_token_hook", "trivial hook", "ratio"],
+        rows,
+    )
+
+
+def sessions(v: SessionsResult) -> list[str]:
+    rows = [
+        [
+            f"token verified and its user admitted, one request ({n(v.calls_per_round)} per round)",
+            us(v.with_check),
+            us(v.without_check),
+            x(v.with_check.median / v.without_check.median),
+        ]
+    ]
+    return section(
+        f"Session check: {n(v.users)} auth users, one session each (medians of "
+        f"{len(v.with_check.values)} rounds, in process on Django's connection)",
+        ["case", "with the session check", "without it", "ratio"],
         rows,
     )
 

@@ -18,6 +18,7 @@ TARGET_STATUS_VS_RAW = 1.5
 TARGET_STATUS_IN_PROCESS_VS_RAW = 1.0
 TARGET_TRIGGER_SINGLE = 1.35
 TARGET_HOOK_ISSUANCE = 1.2
+TARGET_SESSION_CHECK = 1.1
 TARGET_POOLER_VS_DIRECT = 1.1
 TARGET_HEALTH_VS_ONE_QUERY = 0.8
 
@@ -102,6 +103,12 @@ def targets(results: Results) -> list[str]:
             "token issuance, access token hook / trivial hook",
             results.hook.issuance_hook.median / results.hook.issuance_trivial.median,
             TARGET_HOOK_ISSUANCE,
+        )
+    if results.sessions:
+        at_most(
+            "token verification, one request, with the session check / without it",
+            results.sessions.with_check.median / results.sessions.without_check.median,
+            TARGET_SESSION_CHECK,
         )
     anchor = results.health.anchor if results.health else None
     for path in results.health.paths if anchor and anchor.rps else ():

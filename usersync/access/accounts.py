@@ -18,12 +18,19 @@ from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
-from usersync.errors import ProfileExists
+from usersync.errors import NotMigrated, ProfileExists
 from usersync.logs import audit
 from usersync.logs import records as logs
 from usersync.sync.profiles import create_profile
 
 ON_DEMAND_ACTOR = "usersync:profile-on-sign-in"
+# The auth service's own wording (supabase/auth internal/api/auth.go).
+SESSION_NOT_FOUND = "Session from session_id claim in JWT does not exist"
+OAUTH_CLIENT_REFUSED = "tokens issued to third-party OAuth clients are not accepted here"
+SESSIONS_TABLE_MISSING = (
+    "auth.sessions does not exist in the database, and the account query reads it to "
+    "refuse signed-out tokens (USERSYNC_CHECK_SESSIONS); see system check usersync.E024"
+)
 
 
 class AccessRefused(Exception):
@@ -46,6 +53,10 @@ class AppUser:
     is_active: bool | None
     last_login: datetime | None
     profile_created: bool = False  # made on this request, because they had none
+    session_exists: bool = True  # the token's session is in auth.sessions (or unchecked)
+    # From the token: the third-party OAuth client it was issued to, and its scopes.
+    client_id: str | None = None
+    scopes: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -66,10 +77,33 @@ class AppUser:
         }
 
 
-def lookup(user_id: uuid.UUID) -> AppUser | None:
-    with database_errors(), connection().cursor() as cursor:
-        cursor.execute(query("app_user"), {"user_id": user_id})
-        return fetch_one(cursor, into=AppUser)
+def lookup(user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> AppUser | None:
+    """The auth user and their profile; with a session_id, also whether that session of
+    theirs still exists (session_exists), in the same statement."""
+    try:
+        with database_errors(), connection().cursor() as cursor:
+            cursor.execute(query("app_user"), {"user_id": user_id, "session_id": session_id})
+            return fetch_one(cursor, into=AppUser)
+    except NotMigrated as error:
+        if '"auth.sessions"' in str(error):
+            raise NotMigrated(SESSIONS_TABLE_MISSING) from error
+        raise
+
+
+def session_to_check(claims: Claims) -> uuid.UUID | None:
+    """The session whose existence decides whether the token is still good: the token's
+    session_id, unless USERSYNC_CHECK_SESSIONS is off or the token names none."""
+    if not conf.CHECK_SESSIONS or claims.session_id is None:
+        return None
+    return uuid.UUID(claims.session_id)
+
+
+def oauth_client_allowed(client_id: str | None, allow: bool | None = None) -> bool:
+    """Whether a token of this third-party OAuth client (None: the user's own token) may
+    in: as `allow` says, or when it is None, as USERSYNC_ALLOW_OAUTH_CLIENTS says."""
+    if client_id is None:
+        return True
+    return conf.ALLOW_OAUTH_CLIENTS if allow is None else allow
 
 
 def ensure_profile(user: AppUser) -> AppUser:
@@ -131,13 +165,19 @@ def admit(
     *,
     create_missing_profile: bool = True,
     roles: Iterable[str] | None = None,
+    allow_oauth_clients: bool | None = None,
 ) -> AppUser:
     """The user of verified claims, allowed in: their profile made now if they have none
-    (unless told not to); AccessRefused for a deleted, banned or deactivated user, or one
-    without any of `roles`."""
-    user = lookup(claims.user_id)
+    (unless told not to); AccessRefused for a deleted user or an ended session (401), a
+    third-party OAuth client's token unless allowed (see oauth_client_allowed), a banned
+    or deactivated user, or one without any of `roles` (403)."""
+    user = lookup(claims.user_id, session_to_check(claims))
     if user is None or user.deleted_at is not None:
         raise AccessRefused(401, "the token's user no longer exists")
+    if not user.session_exists:
+        raise AccessRefused(401, SESSION_NOT_FOUND)
+    if not oauth_client_allowed(claims.client_id, allow_oauth_clients):
+        raise AccessRefused(403, OAUTH_CLIENT_REFUSED)
     if user.banned:
         raise AccessRefused(403, "account banned")
     if not user.has_profile and create_missing_profile:
@@ -146,7 +186,7 @@ def admit(
         raise AccessRefused(403, "account deactivated")
     if roles is not None and (not user.has_profile or user.role not in set(roles)):
         raise AccessRefused(403, f"this needs the role {' or '.join(sorted(set(roles)))}")
-    return user
+    return replace(user, client_id=claims.client_id, scopes=claims.scopes)
 
 
 def track_token_sign_in(
@@ -159,7 +199,7 @@ def track_token_sign_in(
     """track_sign_in for a request made with a token: its session and sign-in methods."""
     if not user.has_profile:
         return False
-    methods = [m.get("method") for m in claims.raw.get("amr") or [] if isinstance(m, dict)]
+    methods = list(claims.amr_methods)
     return track_sign_in(
         user,
         claims.session_id,

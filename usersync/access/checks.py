@@ -1,5 +1,6 @@
 """System checks of the token and monitoring settings; their ids are described in
-usersync.checks, which registers these with the others."""
+usersync.checks, which registers these with the others. check_sessions_table is the one
+that reads the database (tag "database": ``check --database``, and ``migrate``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from urllib.parse import urlsplit
 import jwt
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
+from django.db import DatabaseError
 
 from usersync.conf import conf
+from usersync.db.connection import connection
+from usersync.db.rows import fetch_one
+from usersync.db.sql import query
 
 MONITORING_TOKEN_MIN_LENGTH = 32
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -89,6 +94,17 @@ def check_tokens(**kwargs: Any) -> list[CheckMessage]:
                 id="usersync.W005",
             )
         )
+    if conf.REQUIRE_SESSION_ID is True and conf.CHECK_SESSIONS is False:
+        messages.append(
+            Warning(
+                "USERSYNC_REQUIRE_SESSION_ID is on but USERSYNC_CHECK_SESSIONS is off: tokens "
+                "must name a session that is never looked up, so a signed-out token still "
+                "works until it expires.",
+                hint="Set USERSYNC_CHECK_SESSIONS = True (the default), or leave "
+                "USERSYNC_REQUIRE_SESSION_ID unset.",
+                id="usersync.W007",
+            )
+        )
     token = conf.MONITORING_TOKEN
     if isinstance(token, str) and 0 < len(token) < MONITORING_TOKEN_MIN_LENGTH:
         messages.append(
@@ -113,5 +129,33 @@ def check_keys_configured(**kwargs: Any) -> list[CheckMessage]:
             hint="Set USERSYNC_JWKS_URL to https://PROJECT.supabase.co/auth/v1/.well-known/"
             "jwks.json, or USERSYNC_JWT_SECRET to the project's legacy JWT secret.",
             id="usersync.W001",
+        )
+    ]
+
+
+def check_sessions_table(databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A database check: the account query of every token-authenticated request reads
+    auth.sessions. Silent when the database cannot be reached (other checks say so), has
+    no auth schema yet, or has the local stand-in's, whose migrations create the table."""
+    if not databases or conf.DATABASE not in databases:
+        return []
+    try:
+        with connection().cursor() as cursor:
+            cursor.execute(query("auth_sessions_state"))
+            state = fetch_one(cursor)
+    except DatabaseError:
+        return []
+    assert state is not None
+    if state["has_sessions"] or not state["has_auth_users"] or state["is_standin"]:
+        return []
+    return [
+        Error(
+            f"The database {conf.DATABASE!r} (USERSYNC_DATABASE) has auth.users but no "
+            "auth.sessions: usersync reads it with each token's account to refuse signed-out "
+            "tokens, so every request with a Supabase token would answer 503.",
+            hint="Point USERSYNC_DATABASE at the Supabase project's database (Supabase Auth "
+            "creates auth.sessions), or on a plain PostgreSQL let usersync's local stand-in "
+            "(usersync.contrib.supabase_local) create the auth schema.",
+            id="usersync.E024",
         )
     ]

@@ -14,6 +14,11 @@ decorator verifies it (usersync.access.tokens), then:
 - refuses deactivated users: 403 {"error": "account deactivated"} (banned: 403 too);
 - writes last_login at most once per USERSYNC_LAST_LOGIN_INTERVAL_SECONDS, and records a
   `sign_in` entry in user_activity_log for each new session (token claim session_id).
+- refuses a token whose session no longer exists in auth.sessions (the user signed out,
+  or a deactivation ended it): 401 {"error": "Session from session_id claim in JWT does
+  not exist"}, as the auth service does (USERSYNC_CHECK_SESSIONS, _REQUIRE_SESSION_ID);
+- refuses tokens that Supabase Auth issued to third-party OAuth clients (claim client_id):
+  403, unless USERSYNC_ALLOW_OAUTH_CLIENTS or `allow_oauth_clients=True` lets them in.
 Failures are JSON: 401 with a short reason for a missing, malformed, expired or forged
 token, 403 for a refused user, 503 when tokens cannot be verified now.
 
@@ -47,11 +52,18 @@ def authenticate(
     create_missing_profile: bool = True,
     track: bool = True,
     roles: Iterable[str] | None = None,
+    allow_oauth_clients: bool | None = None,
 ) -> AppUser:
-    """The signed-in user of the request's bearer token, allowed in; else HttpError."""
+    """The signed-in user of the request's bearer token, allowed in; else HttpError.
+    allow_oauth_clients: None follows USERSYNC_ALLOW_OAUTH_CLIENTS."""
     claims = tokens.verify(tokens.bearer_token(request.headers.get("Authorization")))
     try:
-        user = accounts.admit(claims, create_missing_profile=create_missing_profile, roles=roles)
+        user = accounts.admit(
+            claims,
+            create_missing_profile=create_missing_profile,
+            roles=roles,
+            allow_oauth_clients=allow_oauth_clients,
+        )
     except accounts.AccessRefused as refused:
         if refused.status == 401:
             raise unauthorized(refused.reason) from None
@@ -74,6 +86,7 @@ def supabase_user_required(
     roles: Iterable[str] | None = None,
     create_missing_profile: bool = True,
     track: bool = True,
+    allow_oauth_clients: bool | None = None,
 ) -> Any:
     """Decorator for views of signed-in Supabase users (see the module's doc)."""
     frozen_roles = None if roles is None else tuple(roles)
@@ -87,6 +100,7 @@ def supabase_user_required(
                 create_missing_profile=create_missing_profile,
                 track=track,
                 roles=frozen_roles,
+                allow_oauth_clients=allow_oauth_clients,
             )
             return inner(request, *args, **kwargs)
 

@@ -5,6 +5,9 @@
 - The user-management API: a Supabase access token of an active profile with the admin
   role (USERSYNC_ADMIN_ROLE). It never creates profiles or records sign-ins: an admin
   has a profile, and the API's callers are not signing in to the application.
+Neither takes a token that Supabase Auth issued to a third-party OAuth client (claim
+client_id), whatever USERSYNC_ALLOW_OAUTH_CLIENTS says: an admin who lets some app act
+for them has not let it manage users. A token of an ended session is refused (401).
 No token: 401. A token that cannot be accepted: 401 with the reason. Valid but not
 allowed: 403. Nothing else of the URL's data is sent.
 """
@@ -36,6 +39,7 @@ def authenticate_admin(request: HttpRequest) -> AppUser:
         create_missing_profile=False,
         track=False,
         roles=[conf.ADMIN_ROLE],
+        allow_oauth_clients=False,
     )
 
 

@@ -22,6 +22,8 @@ from usersync.errors import InvalidToken, VerificationUnavailable
 
 ASYMMETRIC = {"RS256", "ES256"}
 LEEWAY_SECONDS = 10
+# The auth service's own wording (supabase/auth internal/api/auth.go).
+SESSION_ID_NOT_A_UUID = "invalid claim: session_id claim must be a UUID"
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,13 @@ class Claims:
     user_id: uuid.UUID
     email: str | None
     role: str | None
-    session_id: str | None
+    session_id: str | None  # a UUID's text; None when the token names no session
     raw: dict[str, Any] = field(repr=False)
+    # Set on tokens Supabase Auth (as an OAuth 2.1 server) issued to a third-party app,
+    # with the scopes it was granted ("scope", space-separated).
+    client_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    amr_methods: tuple[str, ...] = ()  # how the user signed in ("password", "otp", ...)
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -118,6 +125,50 @@ def verify(token: str) -> Claims:
         user_id=user_id,
         email=payload.get("email") or None,
         role=payload.get("role"),
-        session_id=payload.get("session_id"),
+        session_id=session_claim(payload),
         raw=payload,
+        client_id=_text_claim(payload, "client_id"),
+        scopes=tuple((_text_claim(payload, "scope") or "").split()),
+        amr_methods=amr_methods(payload.get("amr")),
     )
+
+
+def _text_claim(payload: dict[str, Any], name: str) -> str | None:
+    value = payload.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidToken(f"invalid claim: {name} claim must be a string")
+    return value
+
+
+def session_claim(payload: dict[str, Any]) -> str | None:
+    """The token's session as a UUID's text. As the auth service reads it: no claim, an
+    empty one or the nil UUID name no session; anything else must be a UUID. A token
+    without one is refused when USERSYNC_REQUIRE_SESSION_ID is set."""
+    value = payload.get("session_id")
+    if value is None or value == "":
+        parsed = None
+    else:
+        try:
+            parsed = uuid.UUID(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise InvalidToken(SESSION_ID_NOT_A_UUID)
+        if parsed.int == 0:
+            parsed = None
+    if parsed is None and conf.REQUIRE_SESSION_ID:
+        raise InvalidToken("token lacks the 'session_id' claim")
+    return None if parsed is None else str(parsed)
+
+
+def amr_methods(amr: Any) -> tuple[str, ...]:
+    """The sign-in methods of an `amr` claim, which the auth service writes as a list of
+    {"method": ..., "timestamp": ...} objects and, since v2.185.0, may also carry as a
+    list of strings (supabase/auth internal/tokens/service.go, AMRClaim). Anything else
+    in it is skipped: it says nothing about access."""
+    if not isinstance(amr, list):
+        return ()
+    methods = (entry.get("method") if isinstance(entry, dict) else entry for entry in amr)
+    return tuple(method for method in methods if isinstance(method, str) and method)

@@ -3,8 +3,11 @@
 The token is verified exactly as usersync's own views verify it (usersync.access.tokens:
 JWKS keys or the legacy HS256 secret, expiry, audience, and the issuer when set), and the
 user is let in by the same rule (usersync.access.accounts.admit): a missing profile is
-made on the spot, a deactivated or banned user is refused with 403, a deleted one with
-401. `request.user` is a SupabaseUser carrying the profile; `request.auth` the claims.
+made on the spot, a deactivated or banned user is refused with 403, a deleted one or a
+token whose session has ended (signed out) with 401. A token Supabase Auth issued to a
+third-party OAuth client (claim client_id) is refused with 403 unless
+USERSYNC_ALLOW_OAUTH_CLIENTS, or the class attribute `allow_oauth_clients`, lets it in.
+`request.user` is a SupabaseUser carrying the profile; `request.auth` the claims.
 """
 
 from __future__ import annotations
@@ -62,6 +65,15 @@ class SupabaseUser:
     def profile_created(self) -> bool:
         return self.account.profile_created
 
+    @property
+    def client_id(self) -> str | None:
+        """The third-party OAuth client the token was issued to; None for the user's own."""
+        return self.account.client_id
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return self.account.scopes
+
     def get_username(self) -> str:
         return self.account.email or str(self.account.user_id)
 
@@ -97,6 +109,8 @@ class SupabaseAuthentication(BaseAuthentication):
     keyword = "Bearer"
     create_missing_profile = True
     track_sign_in = True  # last_login and a sign_in activity entry per new session
+    # Tokens of third-party OAuth clients: None follows USERSYNC_ALLOW_OAUTH_CLIENTS.
+    allow_oauth_clients: bool | None = None
 
     def authenticate(self, request: Request) -> tuple[SupabaseUser, tokens.Claims] | None:
         header = request.headers.get("Authorization")
@@ -104,7 +118,11 @@ class SupabaseAuthentication(BaseAuthentication):
             return None
         try:
             claims = tokens.verify(tokens.bearer_token(header))
-            user = accounts.admit(claims, create_missing_profile=self.create_missing_profile)
+            user = accounts.admit(
+                claims,
+                create_missing_profile=self.create_missing_profile,
+                allow_oauth_clients=self.allow_oauth_clients,
+            )
             if self.track_sign_in:
                 accounts.track_token_sign_in(
                     user,
