@@ -127,7 +127,7 @@ def assert_wheel_carries_every_file_the_app_reads(wheel: Path) -> None:
     }
     migrations_sql = {f"usersync/migrations_sql/{p.name}" for p in ROOT.glob("migrations_sql/*")}
     assert any(name.startswith("usersync/templates/") for name in package_files)
-    assert any(name.startswith("usersync/sql/") for name in package_files)
+    assert any(name.startswith("usersync/sync/sql/") for name in package_files)
     assert any(name.endswith(".reverse.sql") for name in migrations_sql)
     assert sorted((package_files | migrations_sql) - names) == []
     assert [n for n in names if n.startswith(("project/", "tests/", "migrations_sql/"))] == []

@@ -27,13 +27,13 @@ from usersync.errors import UsersyncError
 
 
 def limited(name: str, seconds: float | None) -> str:
-    """usersync/sql/<name>.sql behind the time limit, as one string (no parameters, so
+    """the query file <name>.sql behind the time limit, as one string (no parameters, so
     psycopg sends it as a simple query whatever the binding)."""
     return with_time_limit(query(name), seconds)
 
 
 def read_row(name: str, seconds: float | None) -> dict[str, Any] | None:
-    """The row of usersync/sql/<name>.sql, read within `seconds` in one round trip
+    """The row of the query file <name>.sql, read within `seconds` in one round trip
     (outside a transaction). Database errors become UsersyncError."""
     statement = limited(name, seconds)
     with database_errors():
@@ -57,7 +57,7 @@ def _execute(statement: str) -> dict[str, Any] | None:
 
 @dataclasses.dataclass
 class Reading:
-    """The row of usersync/sql/<name>.sql for several checks run one after another in
+    """The row of the query file <name>.sql for several checks run one after another in
     one thread: read once, on first use."""
 
     name: str

@@ -31,7 +31,7 @@ def expected_body_md5() -> str:
 
 
 def hook_state() -> dict:
-    """The row of usersync/sql/verify_hook.sql, by column name."""
+    """The row of usersync/schema/sql/verify_hook.sql, by column name."""
     with connection().cursor() as cursor:
         cursor.execute(query("verify_hook"))
         return fetch_one(cursor)

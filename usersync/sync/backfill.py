@@ -1,6 +1,6 @@
 """The backfill: the dry-run plan and the sync itself.
 
-Set-based SQL in the database (usersync/sql/), never a Python loop over users: batches
+Set-based SQL in the database (usersync/sync/sql/), never a Python loop over users: batches
 over ranges of auth.users' pages (usersync.sync.walk), one short transaction each, so
 memory stays constant, locks are short, an interrupted run keeps what it committed and
 a rerun finishes it.
