@@ -82,6 +82,8 @@ if $main; then
 
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
+    .venv/bin/lint-imports --no-cache >/dev/null \
+        || { .venv/bin/lint-imports --no-cache; echo "usersync: an import runs against the layers (pyproject.toml)" >&2; exit 1; }
     $PY manage.py makemigrations --check --dry-run >/dev/null \
         || { echo "usersync: models and migrations disagree (makemigrations --check)" >&2; exit 1; }
 
