@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from usersync import sync
 from usersync.errors import UsersyncError
+from usersync.sync.trigger_state import REPAIR
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,9 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
     profiles = _url(site, "usersync_userprofile_changelist")
     missing = _url(site, "usersync_userwithoutprofile_changelist")
     failures = _url(site, "usersync_triggerfailure_changelist", "?resolved_at__isempty=1")
-    trigger = (
-        "installed, enabled"
-        if status.trigger_enabled
-        else "installed but DISABLED"
-        if status.trigger_installed
-        else "NOT installed"
-    )
-    if not status.trigger_enabled:
-        trigger += " — run: python manage.py verify_migration --repair"
+    trigger = status.trigger.summary
+    if not status.trigger.working:
+        trigger += f" — run: {REPAIR}"
     last = status.last_sync
     last_text = (
         f"{last.started_at:%Y-%m-%d %H:%M:%S} UTC, {last.status}, {last.created} created "

@@ -29,15 +29,11 @@ from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_mess
 from usersync.health.reading import Reading
 from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
+from usersync.sync.status import missing_profiles_warning
+from usersync.sync.trigger_state import TriggerState
 
 DATABASE_ALIVE = "database_alive"
 T = TypeVar("T")
-REPAIR_TRIGGER = "python manage.py verify_migration --repair"
-
-
-def missing_profiles_warning(missing: int) -> str:
-    """The warning monitors match on, word for word."""
-    return f"{missing} users need profile synchronization"
 
 
 @dataclasses.dataclass
@@ -62,22 +58,7 @@ class DatabaseCheck(UsersyncCheck):
 
 
 def trigger_problems(installed: bool, enabled: bool, failures: int) -> list[ServiceWarning]:
-    problems = []
-    if not installed or not enabled:
-        state = "missing" if not installed else "disabled"
-        problems.append(
-            ServiceWarning(
-                f"the profile trigger on_auth_user_created is {state}: new sign-ups get no "
-                f"profile (repair: {REPAIR_TRIGGER})"
-            )
-        )
-    if failures:
-        problems.append(
-            ServiceWarning(
-                f"{failures} profile creations failed in the trigger; run sync_users to repair them"
-            )
-        )
-    return problems
+    return [ServiceWarning(p) for p in TriggerState(installed, enabled, failures).problems()]
 
 
 @dataclasses.dataclass

@@ -46,19 +46,10 @@ def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
         lines.append(
             f"{INFO} Sync in progress: {status.running_sync.describe(status.total_auth_users)}"
         )
-    if not status.trigger_installed:
-        lines.append(f"{FAIL} trigger on_auth_user_created is missing: new sign-ups get no profile")
-    elif not status.trigger_enabled:
-        lines.append(
-            f"{FAIL} trigger on_auth_user_created is disabled: new sign-ups get no profile"
-        )
-    else:
-        lines.append(f"{OK} trigger on_auth_user_created is installed and enabled")
-    if status.trigger_failures:
-        lines.append(
-            f"{WARN} {number(status.trigger_failures)} profile creations failed in the trigger; "
-            f"run sync_users to repair them"
-        )
+    trigger = status.trigger
+    lines.append(f"{OK if trigger.working else FAIL} {trigger.sentence}")
+    if trigger.failures_sentence:
+        lines.append(f"{WARN} {trigger.failures_sentence}")
     last = status.last_sync
     if last is None:
         lines.append("Last sync: never")

@@ -17,8 +17,7 @@ from usersync.db.sql import migration_sql, query
 from usersync.schema import hook
 from usersync.schema.manifest import manifest
 from usersync.sync import defaults
-
-REPAIR = "python manage.py verify_migration --repair"
+from usersync.sync.trigger_state import REPAIR
 
 
 def _unqualified(text: str) -> str:

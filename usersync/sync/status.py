@@ -11,6 +11,7 @@ from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.db.transactions import read_only_snapshot
+from usersync.sync.trigger_state import TriggerState
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -165,6 +166,10 @@ class SyncStatus:
     def in_sync(self) -> bool:
         return self.missing_profiles == 0
 
+    @property
+    def trigger(self) -> TriggerState:
+        return TriggerState(self.trigger_installed, self.trigger_enabled, self.trigger_failures)
+
     def as_dict(self) -> dict:
         return {
             "total_auth_users": self.total_auth_users,
@@ -196,6 +201,11 @@ def running_sync() -> RunningSync | None:
     with connection().cursor() as cursor:
         cursor.execute(query("running_sync"))
         return fetch_one(cursor, into=RunningSync)
+
+
+def missing_profiles_warning(missing: int) -> str:
+    """The warning monitors match on, word for word (the command, /health, /metrics)."""
+    return f"{missing} users need profile synchronization"
 
 
 def status() -> SyncStatus:

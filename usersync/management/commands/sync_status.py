@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync import sync
-from usersync.health.checks import missing_profiles_warning
 from usersync.management.base import UsersyncCommand
 from usersync.management.render import render_status
+from usersync.sync.status import missing_profiles_warning
 
 
 class Command(UsersyncCommand):
