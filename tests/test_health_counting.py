@@ -1,4 +1,4 @@
-"""GET /health's stored count (usersync.health.counting): answered from the stored row
+"""GET /health's stored count (usersync.health.reading): answered from the stored row
 within the cache time, counted again in a background thread once it is older, counted
 by one process at a time, and a first count slower than the time limit is a warning
 that the count goes on, not an outage. Real threads and a real lock, no sleeps."""
@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from tests.db import connect
-from usersync.health import counting
+from usersync.health import reading as counting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

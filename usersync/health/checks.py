@@ -7,7 +7,7 @@ django-health-check HealthChecks (usersync.health.base); report.py runs them.
 
 /health and /dashboard/health-check send one statement per request: the checks of a URL
 share one Reading (usersync.health.reading), whose row says that the database answers
-and holds the trigger state and /health's stored count (usersync.health.counting) or
+and holds the trigger state and /health's stored count (usersync.health.reading) or
 the dashboard's estimates and last sync.
 """
 
@@ -24,7 +24,7 @@ from health_check.exceptions import HealthCheckException, ServiceUnavailable, Se
 from usersync import sync
 from usersync.conf import conf
 from usersync.errors import CannotConnect, ConnectionLost, DatabaseTimeout, UsersyncError
-from usersync.health import counting
+from usersync.health import reading
 from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_message
 from usersync.health.reading import Reading
 from usersync.health.report import Report, run_checks
@@ -95,30 +95,30 @@ class ProfilesCheck(UsersyncCheck):
         default_factory=lambda: Reading("public_state"), repr=False, compare=False
     )
 
-    def counts(self) -> counting.ProfileCounts:
+    def counts(self) -> reading.ProfileCounts:
         """Counted now (cache_seconds 0), else the stored count, counted again in the
         background once it is older than cache_seconds."""
         if self.cache_seconds <= 0:
-            return counting.counts_of(self.count(counting.count_now))
-        stored = counting.current_counts(self.read(self.reading), self.cache_seconds)
-        return counting.counts_of(stored) if stored is not None else self.first_count()
+            return reading.counts_of(self.count(reading.count_now))
+        stored = reading.current_counts(self.read(self.reading), self.cache_seconds)
+        return reading.counts_of(stored) if stored is not None else self.first_count()
 
-    def first_count(self) -> counting.ProfileCounts:
+    def first_count(self) -> reading.ProfileCounts:
         """Nothing stored yet: counted now if that fits in the time limit, else in the
         background while this answer says so."""
         try:
-            counts = self.count(counting.count_and_store)
+            counts = self.count(reading.count_and_store)
         except ServiceUnavailable as problem:
             if not isinstance(problem.__cause__, DatabaseTimeout):
                 raise
-            counting.refresh_in_background()
+            reading.refresh_in_background()
             raise ServiceWarning(
                 "counting the users without a profile takes longer than "
                 f"{conf.HEALTH_TIME_LIMIT_SECONDS:g} s; it goes on in the background"
             ) from problem
         if counts is None:
             raise ServiceWarning("the first count of users without a profile is under way")
-        return counting.counts_of(counts)
+        return reading.counts_of(counts)
 
     def count(self, how: Callable[[float], T]) -> T:
         """`how` counts within this check's time limit; its errors are unavailable."""
@@ -177,7 +177,7 @@ class SyncCheck(UsersyncCheck):
             with self.within_limits():
                 return sync.status()
         try:
-            return counting.stored_status(self.cache_seconds, self.timeout.total_seconds())
+            return reading.stored_status(self.cache_seconds, self.timeout.total_seconds())
         except UsersyncError as error:
             raise ServiceUnavailable(safe_message(error)) from error
 

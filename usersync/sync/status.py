@@ -3,8 +3,10 @@ the health URLs and /metrics all read, taken in one read-only snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from usersync.db.connection import connection
 from usersync.db.errors import database_errors
@@ -99,6 +101,20 @@ class RunningSync:
         return data
 
 
+# The columns of status_counts.sql (and of the stored copy, usersync.status_counts).
+COUNT_FIELDS = (
+    "total_auth_users",
+    "total_profiles",
+    "missing_profiles",
+    "orphan_profiles",
+    "soft_deleted_users",
+    "anonymous_users",
+    "profiles_of_eligible_users",
+    "profiles_of_soft_deleted_users",
+    "measured_at",
+)
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     """The documented metrics (total_auth_users, total_profiles, missing_profiles,
@@ -120,6 +136,27 @@ class SyncStatus:
     profiles_of_soft_deleted_users: int
     measured_at: datetime  # when the counts were taken (a cached copy keeps it)
     running_sync: RunningSync | None
+
+    @classmethod
+    def from_rows(
+        cls,
+        counts: Mapping[str, Any],
+        trigger: Mapping[str, Any] | None = None,
+        last_sync: LastSync | None = None,
+        running_sync: RunningSync | None = None,
+    ) -> SyncStatus:
+        """The one way a SyncStatus is made: a status_counts.sql row (or the stored copy
+        of one) and a row with the trigger state (trigger_installed, trigger_enabled,
+        trigger_failures; taken as working when not given)."""
+        trigger = trigger or {"trigger_installed": True, "trigger_enabled": True}
+        return cls(
+            **{name: counts[name] for name in COUNT_FIELDS},
+            trigger_installed=trigger["trigger_installed"],
+            trigger_enabled=trigger["trigger_enabled"],
+            trigger_failures=trigger.get("trigger_failures", 0),
+            last_sync=last_sync,
+            running_sync=running_sync,
+        )
 
     @property
     def eligible_users(self) -> int:
@@ -213,13 +250,8 @@ def status() -> SyncStatus:
         cursor.execute(query("trigger_state"))
         trigger = fetch_one(cursor)
         cursor.execute(query("status_counts"))
-        return fetch_one(
-            cursor,
-            into=SyncStatus,
-            **trigger,
-            last_sync=last_sync(),
-            running_sync=running_sync(),
-        )
+        counts = fetch_one(cursor)
+        return SyncStatus.from_rows(counts, trigger, last_sync(), running_sync())
 
 
 def users_to_scan() -> int:
