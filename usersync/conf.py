@@ -1,115 +1,102 @@
-"""usersync's settings, each with its one default. Read here and nowhere else.
+"""usersync's settings, each declared once here with its type and default, and read
+here and nowhere else.
 
 A project sets any of them in its Django settings as ``USERSYNC_<NAME>``, e.g.
 ``USERSYNC_DATABASE = "supabase"``; anything it does not set keeps the default below.
-Values are read on every access, so ``override_settings`` and pytest-django's
-``settings`` fixture take effect at once. ``usersync.checks`` validates them.
+Values are read on every access (from ``django.conf.settings``), so ``override_settings``
+and pytest-django's ``settings`` fixture take effect at once. ``usersync.checks``
+validates them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
 PREFIX = "USERSYNC_"
+T = TypeVar("T")
 
-DEFAULTS: dict[str, Any] = {
-    # The DATABASES alias of the Supabase database (auth.users and usersync's tables).
-    # Django's own tables stay wherever the project keeps them; see usersync.routers.
-    "DATABASE": "default",
-    # The roles a profile may hold, the role new profiles get, and the role whose active
-    # holders may use the user-management API (of whom one must always remain).
-    "ALLOWED_ROLES": ["user", "admin"],
-    "DEFAULT_ROLE": "user",
-    "ADMIN_ROLE": "admin",
-    # Auth users per sync batch transaction. Measured with PostgreSQL's default 128 MB
-    # shared_buffers: a batch of 5,000 wrote for a median 0.2 s at a million users and
-    # 0.53 s at ten million, whose indexes no longer fit; 2,500 keeps it under 0.5 s.
-    "SYNC_BATCH_SIZE": 2_500,
-    # Longest a single usersync statement may run (seconds) before it is cancelled.
-    "STATEMENT_TIMEOUT": 30,
-    # A sync's lease on "the one running sync" expires this long after its heartbeat.
-    "LEASE_SECONDS": 60,
-    # Rolling back usersync's migrations refuses to drop profile rows unless this is set.
-    "ALLOW_DATA_LOSS": False,
-    # The local Supabase stand-in (usersync.contrib.supabase_local) does nothing when set.
-    "DISABLE_BOOTSTRAP": False,
-    # Each health check's time limit, and how long the public /health and /metrics may
-    # reuse a full count (a count over a million users costs about a second).
-    "HEALTH_TIME_LIMIT_SECONDS": 5.0,
-    "STATUS_CACHE_SECONDS": 15,
-    # How long /health and /dashboard/health-check answer from the last measurement
-    # (in each worker process's memory) before asking the database again (0: never).
-    "HEALTH_CACHE_SECONDS": 2,
-    # A monitoring system's bearer token for the staff health URL and /metrics.
-    "MONITORING_TOKEN": "",
-    # Supabase access tokens: the project's JWT secret (HS256, legacy) and/or its JWKS
-    # (asymmetric signing keys) by https URL or inline JSON; the audience, and the issuer
-    # (e.g. https://PROJECT.supabase.co/auth/v1; empty: not checked).
-    "JWT_SECRET": "",
-    "JWKS_URL": "",
-    "JWKS": "",
-    "JWT_AUDIENCE": "authenticated",
-    "JWT_ISSUER": "",
-    # How long keys fetched from JWKS_URL are used: a key the auth server stops
-    # publishing stops verifying within this many seconds.
-    "JWKS_CACHE_SECONDS": 300,
-    # The application integration writes last_login at most this often per user (s).
-    "LAST_LOGIN_INTERVAL_SECONDS": 300,
-    # A token whose session_id no longer exists in auth.sessions (signed out, or ended by
-    # a deactivation) is refused with 401, as the auth service refuses it; a token without
-    # session_id is not checked unless REQUIRE_SESSION_ID. Checked in the statement that
-    # reads the account (one primary-key probe).
-    "CHECK_SESSIONS": True,
-    "REQUIRE_SESSION_ID": False,
-    # Whether tokens Supabase Auth issued to third-party OAuth clients (claim client_id)
-    # are let into the application's views (decorator, DRF). The user-management API
-    # and the monitoring URLs never let them in.
-    "ALLOW_OAUTH_CLIENTS": False,
-    # POST /api/chat-errors refuses larger bodies, and more entries per user than these
-    # in any minute or 24 hours (429). With anonymous sign-ins on, anyone can get a token:
-    # the defaults bound one token to about 1.6 MB a day.
-    "CHAT_ERROR_MAX_BYTES": 16_384,
-    "CHAT_ERROR_PER_MINUTE": 10,
-    "CHAT_ERROR_PER_DAY": 100,
-}
+
+class Setting(Generic[T]):
+    """One setting: ``settings.USERSYNC_<NAME>``, else its default."""
+
+    def __init__(self, default: T):
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> T:
+        return getattr(settings, PREFIX + self.name, self.default)
 
 
 class Conf:
     """``conf.DATABASE`` is ``settings.USERSYNC_DATABASE`` or its default."""
 
-    DATABASE: str
-    ALLOWED_ROLES: list[str]
-    DEFAULT_ROLE: str
-    ADMIN_ROLE: str
-    SYNC_BATCH_SIZE: int
-    STATEMENT_TIMEOUT: int
-    LEASE_SECONDS: int
-    ALLOW_DATA_LOSS: bool
-    DISABLE_BOOTSTRAP: bool
-    HEALTH_TIME_LIMIT_SECONDS: float
-    STATUS_CACHE_SECONDS: int
-    HEALTH_CACHE_SECONDS: int
-    MONITORING_TOKEN: str
-    JWT_SECRET: str
-    JWKS_URL: str
-    JWKS: str
-    JWT_AUDIENCE: str
-    JWT_ISSUER: str
-    JWKS_CACHE_SECONDS: int
-    LAST_LOGIN_INTERVAL_SECONDS: int
-    CHECK_SESSIONS: bool
-    REQUIRE_SESSION_ID: bool
-    ALLOW_OAUTH_CLIENTS: bool
-    CHAT_ERROR_MAX_BYTES: int
-    CHAT_ERROR_PER_MINUTE: int
-    CHAT_ERROR_PER_DAY: int
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"usersync has no setting {name!r}")
-        return getattr(settings, PREFIX + name, DEFAULTS[name])
+    # The DATABASES alias of the Supabase database (auth.users and usersync's tables).
+    # Django's own tables stay wherever the project keeps them; see usersync.routers.
+    DATABASE: Setting[str] = Setting("default")
+    # The roles a profile may hold, the role new profiles get, and the role whose active
+    # holders may use the user-management API (of whom one must always remain).
+    ALLOWED_ROLES: Setting[list[str]] = Setting(["user", "admin"])
+    DEFAULT_ROLE: Setting[str] = Setting("user")
+    ADMIN_ROLE: Setting[str] = Setting("admin")
+    # Auth users per sync batch transaction. Measured with PostgreSQL's default 128 MB
+    # shared_buffers: a batch of 5,000 wrote for a median 0.2 s at a million users and
+    # 0.53 s at ten million, whose indexes no longer fit; 2,500 keeps it under 0.5 s.
+    SYNC_BATCH_SIZE: Setting[int] = Setting(2_500)
+    # Longest a single usersync statement may run (seconds) before it is cancelled.
+    STATEMENT_TIMEOUT: Setting[int] = Setting(30)
+    # A sync's lease on "the one running sync" expires this long after its heartbeat.
+    LEASE_SECONDS: Setting[int] = Setting(60)
+    # Rolling back usersync's migrations refuses to drop profile rows unless this is set.
+    ALLOW_DATA_LOSS: Setting[bool] = Setting(False)
+    # The local Supabase stand-in (usersync.contrib.supabase_local) does nothing when set.
+    DISABLE_BOOTSTRAP: Setting[bool] = Setting(False)
+    # Each health check's time limit, and how long the public /health and /metrics may
+    # reuse a full count (a count over a million users costs about a second).
+    HEALTH_TIME_LIMIT_SECONDS: Setting[float] = Setting(5.0)
+    STATUS_CACHE_SECONDS: Setting[int] = Setting(15)
+    # How long /health and /dashboard/health-check answer from the last measurement
+    # (in each worker process's memory) before asking the database again (0: never).
+    HEALTH_CACHE_SECONDS: Setting[int] = Setting(2)
+    # A monitoring system's bearer token for the staff health URL and /metrics.
+    MONITORING_TOKEN: Setting[str] = Setting("")
+    # Supabase access tokens: the project's JWT secret (HS256, legacy) and/or its JWKS
+    # (asymmetric signing keys) by https URL or inline JSON; the audience, and the issuer
+    # (e.g. https://PROJECT.supabase.co/auth/v1; empty: not checked).
+    JWT_SECRET: Setting[str] = Setting("")
+    JWKS_URL: Setting[str] = Setting("")
+    JWKS: Setting[str] = Setting("")
+    JWT_AUDIENCE: Setting[str] = Setting("authenticated")
+    JWT_ISSUER: Setting[str] = Setting("")
+    # How long keys fetched from JWKS_URL are used: a key the auth server stops
+    # publishing stops verifying within this many seconds.
+    JWKS_CACHE_SECONDS: Setting[int] = Setting(300)
+    # The application integration writes last_login at most this often per user (s).
+    LAST_LOGIN_INTERVAL_SECONDS: Setting[int] = Setting(300)
+    # A token whose session_id no longer exists in auth.sessions (signed out, or ended by
+    # a deactivation) is refused with 401, as the auth service refuses it; a token without
+    # session_id is not checked unless REQUIRE_SESSION_ID. Checked in the statement that
+    # reads the account (one primary-key probe).
+    CHECK_SESSIONS: Setting[bool] = Setting(True)
+    REQUIRE_SESSION_ID: Setting[bool] = Setting(False)
+    # Whether tokens Supabase Auth issued to third-party OAuth clients (claim client_id)
+    # are let into the application's views (decorator, DRF). The user-management API
+    # and the monitoring URLs never let them in.
+    ALLOW_OAUTH_CLIENTS: Setting[bool] = Setting(False)
+    # POST /api/chat-errors refuses larger bodies, and more entries per user than these
+    # in any minute or 24 hours (429). With anonymous sign-ins on, anyone can get a token:
+    # the defaults bound one token to about 1.6 MB a day.
+    CHAT_ERROR_MAX_BYTES: Setting[int] = Setting(16_384)
+    CHAT_ERROR_PER_MINUTE: Setting[int] = Setting(10)
+    CHAT_ERROR_PER_DAY: Setting[int] = Setting(100)
 
 
 conf = Conf()
+
+# Each setting's default, by name (what the system checks and the docs compare with).
+DEFAULTS: dict[str, Any] = {
+    name: value.default for name, value in vars(Conf).items() if isinstance(value, Setting)
+}
