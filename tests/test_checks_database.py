@@ -7,7 +7,7 @@ import pytest
 from django.core import checks
 
 from tests.helpers import manage
-from usersync.checks_database import W006, check_transaction_pooler, transaction_pooler_warnings
+from usersync.checks.database import W006, check_transaction_pooler, transaction_pooler_warnings
 
 POSTGRES = "django.db.backends.postgresql"
 

@@ -14,8 +14,8 @@ class UsersyncConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, pre_migrate
 
         from usersync import checks
-        from usersync.access import checks as token_checks
-        from usersync.checks_database import check_transaction_pooler
+        from usersync.checks import tokens as token_checks
+        from usersync.checks.database import check_transaction_pooler
         from usersync.db.lockdown import lock_down_django_tables
         from usersync.db.operations import guard_planned_rollback
         from usersync.staff.identity import forget_deleted_user

@@ -1,7 +1,8 @@
-"""System checks of usersync's settings (usersync.conf): ``manage.py check`` runs them,
+"""Django system checks of usersync's settings (usersync.conf), all in this package (health
+checks are usersync.health's): ``manage.py check`` runs them,
 and so does every management command before it starts. They read settings only, never
 the database (except E024, tagged "database"); those of the token settings (E008-E010,
-E024, W001, W004, W005, W007) live in usersync.access.checks. Silence one with e.g.
+E024, W001, W004, W005, W007) live in usersync.checks.tokens. Silence one with e.g.
 ``SILENCED_SYSTEM_CHECKS = ["usersync.W004"]``.
 
 ====  ======================================================================================
@@ -40,7 +41,7 @@ E022  USERSYNC_CHAT_ERROR_PER_DAY is not a whole number of at least 1.
 E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
-      (usersync.access.checks.check_sessions_table).
+      (usersync.checks.tokens.check_sessions_table).
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -51,7 +52,7 @@ W004  USERSYNC_MONITORING_TOKEN is shorter than 32 characters.
 W005  Both USERSYNC_JWKS and USERSYNC_JWKS_URL are set: the inline JWKS wins and the URL is
       never fetched.
 W006  A PostgreSQL database on port 6543 (Supabase's transaction pooler) with server-side
-      cursors on (usersync.checks_database).
+      cursors on (usersync.checks.database).
 W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a session is
       required but never looked up, so a signed-out token works until it expires.
 ====  ======================================================================================
@@ -68,8 +69,8 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import load_backend
 
-from usersync.access import checks as token_checks
-from usersync.access.checks import shown
+from usersync.checks import tokens as token_checks
+from usersync.checks.tokens import shown
 from usersync.conf import DEFAULTS, PREFIX, conf
 
 TAG = "usersync"
