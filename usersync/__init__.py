@@ -45,12 +45,12 @@ _EXPORTS = {
     "BadInput": "usersync.errors",
     "DatabaseUnavailable": "usersync.errors",
     "SyncAlreadyRunning": "usersync.errors",
-    "ProfileExists": "usersync.sync.profiles",
-    "UnknownUser": "usersync.sync.profiles",
-    "NoProfile": "usersync.staff.actions",
-    "NothingToChange": "usersync.staff.actions",
-    "LastActiveAdmin": "usersync.staff.actions",
-    "OwnProfile": "usersync.staff.actions",
+    "ProfileExists": "usersync.errors",
+    "UnknownUser": "usersync.errors",
+    "NoProfile": "usersync.errors",
+    "NothingToChange": "usersync.errors",
+    "LastActiveAdmin": "usersync.errors",
+    "OwnProfile": "usersync.errors",
 }
 
 __all__ = [
@@ -86,7 +86,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from usersync.errors import BadInput, DatabaseUnavailable, SyncAlreadyRunning, UsersyncError
+    from usersync.errors import (
+        BadInput,
+        DatabaseUnavailable,
+        LastActiveAdmin,
+        NoProfile,
+        NothingToChange,
+        OwnProfile,
+        ProfileExists,
+        SyncAlreadyRunning,
+        UnknownUser,
+        UsersyncError,
+    )
     from usersync.logs.audit import Actor
     from usersync.public import (
         change_role,
@@ -98,21 +109,9 @@ if TYPE_CHECKING:
         status,
         sync_users,
     )
-    from usersync.staff.actions import (
-        LastActiveAdmin,
-        NoProfile,
-        NothingToChange,
-        OwnProfile,
-        StaffChange,
-    )
+    from usersync.staff.actions import StaffChange
     from usersync.sync.backfill import BatchResult, PlannedProfile, SyncPlan, SyncResult
-    from usersync.sync.profiles import (
-        CreatedProfile,
-        PreservationReport,
-        PreservedProfile,
-        ProfileExists,
-        UnknownUser,
-    )
+    from usersync.sync.profiles import CreatedProfile, PreservationReport, PreservedProfile
     from usersync.sync.status import LastSync, SyncStatus
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import cast
 
 from usersync.logs.audit import Actor
 from usersync.staff import actions
@@ -55,14 +54,13 @@ def sync_users(
     """Create every missing profile in batches (`sync_users`). preserve=False also
     resets existing profiles to the defaults, keeping their old values in the audit log.
     Raises SyncAlreadyRunning while another sync runs, unless wait=True."""
-    result = backfill.sync(  # not a dry run: a SyncResult
+    return backfill.sync(
         preserve=preserve,
         batch_size=batch_size,
         progress=progress,
         triggered_by=_actor(actor).name,
         wait=wait,
     )
-    return cast(SyncResult, result)
 
 
 def create_profile(

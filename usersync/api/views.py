@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from usersync import sync as sync_engine
 from usersync.access.decorators import supabase_user_required
 from usersync.access.permissions import admin_required, api_actor
 from usersync.api import directory
@@ -144,7 +145,7 @@ def sync(request: HttpRequest) -> HttpResponse:
     data = read_json(request)
     refuse_unknown_fields(data, {"dry_run"})
     dry_run = field_bool(data, "dry_run", default=False)
-    result = staff_actions.run_sync(api_actor(request), dry_run=bool(dry_run))
+    result = sync_engine.plan() if dry_run else staff_actions.run_sync(api_actor(request))
     return JsonResponse(result.as_dict())
 
 

@@ -263,12 +263,10 @@ def reactivate(
         return _apply(profile, actor, "reactivated", changes, reason)
 
 
-def run_sync(actor: audit.Actor, *, dry_run: bool = False) -> sync.SyncResult | sync.SyncPlan:
-    """Create every missing profile (preserve mode) and audit who ran it; dry_run=True
-    returns the plan and writes nothing."""
-    result = sync.sync(dry_run=dry_run, triggered_by=actor.name)
-    if dry_run:
-        return result
+def run_sync(actor: audit.Actor) -> sync.SyncResult:
+    """Create every missing profile (preserve mode) and audit who ran it (a dry run is
+    sync.plan(), which writes nothing and needs no audit)."""
+    result = sync.sync(triggered_by=actor.name)
     audit.record(
         actor,
         "sync_run",

@@ -199,18 +199,15 @@ def _finish(run_id: int, status_: str, error: str = "") -> datetime | None:
 
 def sync(
     *,
-    dry_run: bool = False,
     preserve: bool = True,
     batch_size: int | None = None,
     progress: Callable[[BatchResult], None] | None = None,
     triggered_by: str = "usersync",
     wait: bool = False,
     on_wait: Callable[[Holder], None] | None = None,
-) -> SyncResult | SyncPlan:
+) -> SyncResult:
     """Create every missing profile (and, with preserve=False, reset existing ones to
-    the defaults, auditing their old values). dry_run=True returns plan() instead."""
-    if dry_run:
-        return plan()
+    the defaults, auditing their old values). A dry run is plan()."""
     batch_size = batch_size or conf.SYNC_BATCH_SIZE
     store_default_role()
     with database_errors():
