@@ -277,6 +277,22 @@ def check_unknown_settings(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+def check_supabase_auth_ban(**kwargs: Any) -> list[CheckMessage]:
+    if conf.BAN_IN_SUPABASE_AUTH is not False:
+        return []
+    return [
+        Warning(
+            "USERSYNC_BAN_IN_SUPABASE_AUTH is off: deactivating a profile no longer bans the "
+            "user in Supabase Auth. They stay locked out only while the access token hook is "
+            "switched on in the Supabase dashboard (a step the database cannot see); without "
+            "it they sign in, refresh and reach Supabase with their own tokens as before.",
+            hint="Set USERSYNC_BAN_IN_SUPABASE_AUTH to True (or leave it unset), or make sure "
+            "the access token hook is enabled (python manage.py verify_migration says how).",
+            id="usersync.W007",
+        )
+    ]
+
+
 # Registered by UsersyncConfig.ready(), with token_checks.check_keys_configured as a
 # deploy check.
 CHECKS = (
@@ -286,4 +302,5 @@ CHECKS = (
     check_numbers,
     check_types,
     check_unknown_settings,
+    check_supabase_auth_ban,
 )

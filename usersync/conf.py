@@ -55,6 +55,10 @@ DEFAULTS: dict[str, Any] = {
     # How long keys fetched from JWKS_URL are used: a key the auth server stops
     # publishing stops verifying within this many seconds.
     "JWKS_CACHE_SECONDS": 300,
+    # Deactivating a profile also bans the user in Supabase Auth (auth.users.banned_until),
+    # so the auth service itself refuses them, with or without the access token hook;
+    # reactivating lifts that ban (only the one usersync set). See usersync.auth_bans.
+    "BAN_IN_SUPABASE_AUTH": True,
     # The application integration writes last_login at most this often per user (s).
     "LAST_LOGIN_INTERVAL_SECONDS": 300,
     # POST /api/chat-errors refuses larger bodies, and more entries per user than these
@@ -88,6 +92,7 @@ class Conf:
     JWT_AUDIENCE: str
     JWT_ISSUER: str
     JWKS_CACHE_SECONDS: int
+    BAN_IN_SUPABASE_AUTH: bool
     LAST_LOGIN_INTERVAL_SECONDS: int
     CHAT_ERROR_MAX_BYTES: int
     CHAT_ERROR_PER_MINUTE: int
