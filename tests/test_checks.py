@@ -109,6 +109,8 @@ def test_checks__the_defaults_pass_all_but_the_missing_token_keys(settings):
         ("usersync.W004", {"MONITORING_TOKEN": "m" * 31}),
         ("usersync.W005", {"JWKS": JWKS, "JWKS_URL": "https://p.supabase.co/jwks.json"}),
         ("usersync.W007", {"REQUIRE_SESSION_ID": True, "CHECK_SESSIONS": False}),
+        ("usersync.W008", {"BAN_IN_SUPABASE_AUTH": False}),
+        ("usersync.E018", {"BAN_IN_SUPABASE_AUTH": "off"}),
     ],
 )
 def test_checks__a_bad_value_gives_its_id_alone_in_one_line_with_a_hint(settings, expected, values):

@@ -262,6 +262,38 @@ def test_verify_migration__names_each_drifted_object_and_repair_restores_it():
     assert run_json("verify_migration", "--repair")["ok"] is True
 
 
+def test_verify_migration__names_a_missing_or_reshaped_signin_trigger_and_repair_restores_it():
+    from django.db import connection
+
+    name = "trigger on_auth_user_signed_in on auth.users"
+    state = (
+        "SELECT pg_get_triggerdef(oid) LIKE '%%WHEN ((new.last_sign_in_at IS DISTINCT FROM%%' "
+        "FROM pg_trigger WHERE tgname = 'on_auth_user_signed_in'"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER on_auth_user_signed_in ON auth.users")
+    data = json.loads(_stdout_of_failure("verify_migration", "--json"))
+    assert {c["name"]: c["detail"] for c in data["checks"] if not c["ok"]} == {name: "missing"}
+    assert run_json("verify_migration", "--repair")["ok"] is True
+    with connection.cursor() as cursor:
+        cursor.execute(state)
+        assert cursor.fetchall() == [(True,)]
+        # Without its WHEN, it would run at every update of a user, not only sign-ins.
+        cursor.execute(
+            "CREATE OR REPLACE TRIGGER on_auth_user_signed_in "
+            "AFTER UPDATE OF last_sign_in_at ON auth.users FOR EACH ROW "
+            "EXECUTE FUNCTION public.sync_profile_last_login()"
+        )
+    data = json.loads(_stdout_of_failure("verify_migration", "--json"))
+    failing = {c["name"]: c["detail"] for c in data["checks"] if not c["ok"]}
+    assert list(failing) == [name]
+    assert failing[name].startswith("defined as: CREATE TRIGGER on_auth_user_signed_in ")
+    assert run_json("verify_migration", "--repair")["ok"] is True
+    with connection.cursor() as cursor:
+        cursor.execute(state)
+        assert cursor.fetchall() == [(True,)]
+
+
 def test_verify_migration__role_it_cannot_assume_leaves_the_transaction_usable():
     from usersync.db.connection import atomic, connection
     from usersync.schema.e2e import _try_set_role

@@ -84,7 +84,16 @@ def test_deactivate__audits_how_many_sessions_it_ended(auth_user_factory, actor)
     sign_in(bob.pk)
     staff_actions.deactivate(bob.pk, actor, "contract ended")
     entry = AdminAuditLog.objects.get(action="deactivated")
-    assert entry.details == {"email": "bob@example.com", "sessions_revoked": 1}
+    assert entry.details == {
+        "email": "bob@example.com",
+        "sessions_revoked": 1,
+        # The ban in Supabase Auth (tests/test_auth_ban.py).
+        "supabase_auth_ban": {
+            "set_by_usersync": True,
+            "banned_until": "2999-12-31T23:59:59+00:00",
+            "previous_banned_until": None,
+        },
+    }
 
 
 def test_deactivate__a_user_without_sessions_audits_zero(auth_user_factory, actor):

@@ -62,6 +62,8 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_trigger_state.v1",
         "profile_rules.v3",
         "profile_trigger.v3",
+        "profile_rules.v4",
+        "signin_trigger.v1",
     ]
 
 

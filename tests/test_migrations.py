@@ -190,7 +190,8 @@ def schema_objects() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname IN "
-            "('on_auth_user_created', 'on_auth_identity_created')) AS triggers, "
+            "('on_auth_user_created', 'on_auth_identity_created', 'on_auth_user_signed_in')) "
+            "AS triggers, "
             "to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL AS hook, "
             "to_regclass('public.usersync_staff_links') IS NOT NULL AS staff_links, "
             "to_regclass('usersync.profile_defaults') IS NOT NULL AS rules, "
@@ -200,7 +201,7 @@ def schema_objects() -> tuple:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changing_nothing():
+def test_rollback_without_ownership_of_the_auth_tables__fails_in_one_line_changing_nothing():
     """Like Supabase's `postgres` without the platform's supautils: not a superuser, owner
     of usersync's objects (here through membership of the role that made them), all
     privileges on the auth tables, which supabase_auth_admin owns, but not ownership."""
@@ -219,8 +220,10 @@ def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changi
             call_command("migrate", "usersync", "0002", verbosity=0)
         message = str(refused.value)
         assert "\n" not in message
-        assert message.startswith("cannot roll back usersync.0003_profile_trigger: it must ")
-        assert "ownership of auth.identities (owned by supabase_auth_admin)" in message
+        # The first step of the rollback is the newest migration with a trigger on an
+        # auth table: the sign-in trigger's.
+        assert message.startswith("cannot roll back usersync.0015_signin_trigger: it must ")
+        assert "ownership of auth.users (owned by supabase_auth_admin)" in message
         assert "Nothing was changed" in message
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
@@ -231,3 +234,25 @@ def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changi
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_signin_trigger__drops_it_and_brings_back_v3s_fill_rule():
+    try:
+        call_command("migrate", "usersync", "0014", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_signed_in'), "
+                "to_regprocedure('public.sync_profile_last_login()') IS NULL, "
+                "obj_description('usersync.profile_sync'::regclass, 'pg_class'), "
+                "pg_get_viewdef('usersync.profile_sync') LIKE '%%COALESCE(d.profile_last_login%%'"
+            )
+            assert cursor.fetchone() == (0, True, "usersync profile_rules v3", True)
+    finally:
+        call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_signed_in'), "
+            "obj_description('usersync.profile_sync'::regclass, 'pg_class')"
+        )
+        assert cursor.fetchone() == (1, "usersync profile_rules v4")

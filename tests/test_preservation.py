@@ -23,7 +23,9 @@ FIELDS = [
     "sso_user_id",
 ]
 # Filled from auth data only where NULL: the field and where its value comes from.
-FILLABLE = {"sso_provider", "sso_user_id", "last_login"}
+FILLABLE = {"sso_provider", "sso_user_id"}
+# Not a setting but a fact: it follows auth's last sign-in forward, never back.
+FOLLOWS_SIGN_INS = "last_login"
 
 moments = st.datetimes(
     min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1), timezones=st.just(dt.UTC)
@@ -67,16 +69,22 @@ def test_preserve_mode__never_changes_a_set_value(examples, batch_size):
     try:
         with transaction.atomic():
             before = {}
+            sign_ins = {}
             for provider, signed_in, values in examples:
                 user = AuthUserFactory(provider=provider, last_sign_in_at=signed_in)
                 UserProfile.objects.filter(user_id=user.pk).update(**values)
                 before[user.pk] = values
+                sign_ins[user.pk] = signed_in
             sync.plan()
             sync.sync(batch_size=batch_size)
             sync.sync(batch_size=batch_size)
             after = {p["user_id"]: p for p in UserProfile.objects.values("user_id", *FIELDS)}
             for user_id, values in before.items():
+                latest = [m for m in (values[FOLLOWS_SIGN_INS], sign_ins[user_id]) if m]
+                assert after[user_id][FOLLOWS_SIGN_INS] == (max(latest) if latest else None)
                 for field in FIELDS:
+                    if field == FOLLOWS_SIGN_INS:
+                        continue
                     if values[field] is not None or field not in FILLABLE:
                         assert after[user_id][field] == values[field], (field, values)
             raise Rollback

@@ -57,6 +57,17 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
         "migrations_sql/profile_trigger.v3.sql",
     )
     assert functions["public.user_profiles_touch_updated_at()"][0] is False
+    assert functions["public.sync_profile_last_login()"] == (
+        True,
+        "migrations_sql/signin_trigger.v1.sql",
+    )
+    assert functions["usersync.fill_profiles(uuid[])"][1] == "migrations_sql/profile_rules.v4.sql"
+    assert "profile_rules.v3" not in expected.files
+    assert [t.definition for k, t in expected.triggers.items() if t.name.endswith("signed_in")] == [
+        "AFTER UPDATE OF last_sign_in_at ON auth.users FOR EACH ROW "
+        "WHEN (NEW.last_sign_in_at IS DISTINCT FROM OLD.last_sign_in_at) "
+        "EXECUTE FUNCTION public.sync_profile_last_login()"
+    ]
     assert expected.views == [
         "usersync.profile_trigger_state",
         "usersync.user_accounts",

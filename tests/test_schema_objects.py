@@ -151,13 +151,36 @@ def test_trigger_function__is_security_definer_with_empty_search_path_and_no_api
                has_function_privilege('authenticated', p.oid, 'EXECUTE')
           FROM pg_proc p
          WHERE p.pronamespace = 'public'::regnamespace
-           AND p.proname IN ('create_user_profile', 'fill_profile_sso_identity')
+           AND p.proname IN ('create_user_profile', 'fill_profile_sso_identity',
+                             'sync_profile_last_login')
          ORDER BY p.proname
         """
     )
     assert rows == [
         ("create_user_profile", True, ['search_path=""'], False, False),
         ("fill_profile_sso_identity", True, ['search_path=""'], False, False),
+        (
+            "sync_profile_last_login",
+            True,
+            ['search_path=""', "lock_timeout=200ms"],
+            False,
+            False,
+        ),
+    ]
+
+
+def test_signin_trigger__fires_after_a_change_of_last_sign_in_at_and_is_enabled():
+    rows = fetch(
+        "SELECT pg_get_triggerdef(oid), tgenabled FROM pg_trigger "
+        "WHERE tgname = 'on_auth_user_signed_in'"
+    )
+    assert rows == [
+        (
+            "CREATE TRIGGER on_auth_user_signed_in AFTER UPDATE OF last_sign_in_at ON auth.users "
+            "FOR EACH ROW WHEN ((new.last_sign_in_at IS DISTINCT FROM old.last_sign_in_at)) "
+            "EXECUTE FUNCTION sync_profile_last_login()",
+            "O",
+        )
     ]
 
 

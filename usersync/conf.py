@@ -74,6 +74,10 @@ class Conf:
     # How long keys fetched from JWKS_URL are used: a key the auth server stops
     # publishing stops verifying within this many seconds.
     JWKS_CACHE_SECONDS: Setting[int] = Setting(300)
+    # Deactivating a profile also bans the user in Supabase Auth (auth.users.banned_until),
+    # so the auth service itself refuses them, with or without the access token hook;
+    # reactivating lifts that ban (only the one usersync set). See usersync.supabase_auth.bans.
+    BAN_IN_SUPABASE_AUTH: Setting[bool] = Setting(True)
     # The application integration writes last_login at most this often per user (s).
     LAST_LOGIN_INTERVAL_SECONDS: Setting[int] = Setting(300)
     # A token whose session_id no longer exists in auth.sessions (signed out, or ended by

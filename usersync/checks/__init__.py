@@ -55,6 +55,8 @@ W006  A PostgreSQL database on port 6543 (Supabase's transaction pooler) with se
       cursors on (usersync.checks.database).
 W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a session is
       required but never looked up, so a signed-out token works until it expires.
+W008  USERSYNC_BAN_IN_SUPABASE_AUTH is off: a deactivation no longer bans the user in
+      Supabase Auth, so lock-out depends on the access token hook being switched on.
 ====  ======================================================================================
 """
 
@@ -285,6 +287,22 @@ def check_unknown_settings(**kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+def check_supabase_auth_ban(**kwargs: Any) -> list[CheckMessage]:
+    if conf.BAN_IN_SUPABASE_AUTH is not False:
+        return []
+    return [
+        Warning(
+            "USERSYNC_BAN_IN_SUPABASE_AUTH is off: deactivating a profile no longer bans the "
+            "user in Supabase Auth. They stay locked out only while the access token hook is "
+            "switched on in the Supabase dashboard (a step the database cannot see); without "
+            "it they sign in, refresh and reach Supabase with their own tokens as before.",
+            hint="Set USERSYNC_BAN_IN_SUPABASE_AUTH to True (or leave it unset), or make sure "
+            "the access token hook is enabled (python manage.py verify_migration says how).",
+            id="usersync.W008",
+        )
+    ]
+
+
 # Registered by UsersyncConfig.ready(), with token_checks.check_keys_configured as a
 # deploy check.
 CHECKS = (
@@ -294,4 +312,5 @@ CHECKS = (
     check_numbers,
     check_types,
     check_unknown_settings,
+    check_supabase_auth_ban,
 )

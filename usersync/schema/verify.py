@@ -26,6 +26,13 @@ def _unqualified(text: str) -> str:
     return re.sub(r"\bpublic\.", "", text)
 
 
+def _trigger_shape(definition: str) -> str:
+    """A trigger's definition as compared: the catalog prints a WHEN condition in lower
+    case and within two pairs of parentheses (`WHEN ((new.x IS DISTINCT FROM old.x))`),
+    our files as written (`WHEN (NEW.x IS DISTINCT FROM OLD.x)`)."""
+    return " ".join(re.sub(r"[()]", " ", _unqualified(definition)).lower().split())
+
+
 def _calls_auth_per_row(expression: str | None) -> bool:
     return bool(expression) and bool(re.search(r"(?<!SELECT )auth\.uid\(\)", expression, re.I))
 
@@ -144,7 +151,7 @@ def _check_triggers() -> list[Check]:
         if not row["present"]:
             checks.append(Check("triggers", f"trigger {trigger} on {table}", False, "missing"))
             continue
-        shape_ok = _unqualified(definition).endswith(_unqualified(triggers[name].definition))
+        shape_ok = _trigger_shape(definition).endswith(_trigger_shape(triggers[name].definition))
         checks.append(
             Check(
                 "triggers",

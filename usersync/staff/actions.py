@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from usersync import sync
-from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
@@ -33,8 +32,10 @@ from usersync.errors import (
 )
 from usersync.ids import parse_user_id
 from usersync.logs import audit
-from usersync.models import AuthUser, UserProfile
+from usersync.models import AdminAuditLog, AuthUser, UserProfile
 from usersync.naming import auth_user_label
+from usersync.supabase_auth import bans as auth_bans
+from usersync.supabase_auth.sessions import revoke_sessions
 from usersync.sync.profiles import check_role
 
 # deactivation_reason is VARCHAR(255).
@@ -166,6 +167,7 @@ def _apply(
     changes: dict[str, Any],
     reason: str | None,
     sessions_revoked: int | None = None,
+    supabase_auth_ban: dict[str, Any] | None = None,
 ) -> StaffChange:
     # Model attribute names: deactivated_by is a foreign key, its column holds the id.
     attributes = {
@@ -179,6 +181,8 @@ def _apply(
     details: dict[str, Any] = {"email": email}
     if sessions_revoked is not None:
         details["sessions_revoked"] = sessions_revoked
+    if supabase_auth_ban is not None:
+        details[auth_bans.DETAILS_KEY] = supabase_auth_ban
     entry = audit.record(
         actor,
         action,
@@ -223,8 +227,9 @@ def change_role(
 
 
 def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> StaffChange:
-    """Deactivate a user's profile, saying why, and end their Supabase Auth sessions in
-    the same transaction. Refuses the actor's own profile and the last active admin's."""
+    """Deactivate a user's profile, saying why, end their Supabase Auth sessions and (with
+    USERSYNC_BAN_IN_SUPABASE_AUTH) ban them in Supabase Auth, in the same transaction.
+    Refuses the actor's own profile and the last active admin's."""
     user_id = parse_user_id(user_id)
     reason = _clean_reason(reason, required=True)
     if actor.auth_user_id == user_id:
@@ -241,13 +246,16 @@ def deactivate(user_id: str | uuid.UUID, actor: audit.Actor, reason: str) -> Sta
             "deactivation_reason": reason,
         }
         sessions = revoke_sessions(user_id)
-        return _apply(profile, actor, "deactivated", changes, reason, sessions)
+        ban = auth_bans.ban(user_id) if conf.BAN_IN_SUPABASE_AUTH else None
+        return _apply(profile, actor, "deactivated", changes, reason, sessions, ban)
 
 
 def reactivate(
     user_id: str | uuid.UUID, actor: audit.Actor, reason: str | None = None
 ) -> StaffChange:
-    """Reactivate a user's profile and clear its deactivation details."""
+    """Reactivate a user's profile and clear its deactivation details; lift the Supabase
+    Auth ban its deactivation set, if that ban is still in place (a ban set in Supabase
+    is left as it is, and one the deactivation replaced comes back)."""
     user_id = parse_user_id(user_id)
     reason = _clean_reason(reason)
     with database_errors(), atomic():
@@ -260,7 +268,22 @@ def reactivate(
             "deactivated_by": None,
             "deactivation_reason": None,
         }
-        return _apply(profile, actor, "reactivated", changes, reason)
+        recorded = _recorded_ban(user_id)
+        lifted = auth_bans.lift(user_id, recorded) if recorded else None
+        return _apply(profile, actor, "reactivated", changes, reason, None, lifted)
+
+
+def _recorded_ban(user_id: uuid.UUID) -> dict[str, Any] | None:
+    """The Supabase Auth ban the user's last deactivation set, as its audit entry
+    recorded it (None: it set none)."""
+    details = (
+        AdminAuditLog.objects.filter(target_user_id=user_id, action="deactivated")
+        .order_by("-created_at", "-pk")
+        .values_list("details", flat=True)
+        .first()
+    )
+    recorded = (details or {}).get(auth_bans.DETAILS_KEY)
+    return recorded if recorded and recorded.get("set_by_usersync") else None
 
 
 def run_sync(actor: audit.Actor) -> sync.SyncResult:

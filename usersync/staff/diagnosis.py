@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from usersync.models import AdminAuditLog, AuthUser, TriggerFailure, UserActivityLog, UserProfile
 from usersync.naming import auth_user_label
+from usersync.supabase_auth import bans as auth_bans
 
 # Each history list shows the newest this many; the page links to the full, filtered list.
 HISTORY_LIMIT = 50
@@ -75,8 +76,12 @@ def verdict_for(user: AuthUser, profile: UserProfile | None, deactivated_by: str
     now = timezone.now()
     if user.deleted_at is not None:
         return Verdict(False, f"Deleted on {_when(user.deleted_at)}")
-    if user.banned_until is not None and user.banned_until > now:
-        return Verdict(False, f"Banned until {_when(user.banned_until)} (Supabase Auth)")
+    banned = user.banned_until is not None and user.banned_until > now
+    usersyncs_ban = banned and user.banned_until == auth_bans.BANNED_UNTIL
+    # usersync's own ban goes with a deactivation, which says more (when, who, why).
+    if banned and not (usersyncs_ban and profile is not None and profile.is_active is False):
+        whose = "Supabase Auth, set by usersync" if usersyncs_ban else "Supabase Auth"
+        return Verdict(False, f"Banned until {_when(user.banned_until)} ({whose})")
     if profile is None:
         return Verdict(False, "No profile yet — create one", "create_profile")
     if profile.is_active is False:

@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from usersync.auth_sessions import revoke_sessions
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
@@ -18,6 +17,7 @@ from usersync.db.transactions import read_only_snapshot
 from usersync.errors import BadInput, ProfileExists, UnknownUser
 from usersync.ids import parse_user_id
 from usersync.logs import audit
+from usersync.supabase_auth.sessions import revoke_sessions
 
 INACTIVE_AT_CREATION = "created inactive"
 
