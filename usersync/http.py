@@ -20,6 +20,7 @@ from usersync.errors import (
     InvalidToken,
     LastActiveAdmin,
     LeaseLost,
+    Misconfigured,
     NoProfile,
     NotMigrated,
     OwnProfile,
@@ -46,6 +47,7 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (BadInput, 400),
     (DatabaseUnavailable, 503),
     (NotMigrated, 503),
+    (Misconfigured, 503),
     (DatabasePermissionDenied, 503),
 ]
 # Their text names the database's host, port and name, or quotes it: the caller gets a
