@@ -60,6 +60,8 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_rules.v2",
         "status_counts.v1",
         "profile_trigger_state.v1",
+        "profile_settings_guard.v1",
+        "access_token_hook.v2",
     ]
 
 
