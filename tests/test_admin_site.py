@@ -155,3 +155,17 @@ def test_staff_link_admin__lets_only_superusers_link_and_audits_it(
     client.force_login(staff)
     assert client.get(add).status_code == 403
     assert client.get(reverse("admin:usersync_stafflink_changelist")).status_code == 403
+
+
+def test_chat_error_admin__distinct_error_types_from_callers_add_no_filter_links(
+    admin_client, auth_user_factory
+):
+    user = auth_user_factory()
+    ChatErrorLog.objects.bulk_create(
+        ChatErrorLog(user_id=user.pk, error_type=f"kind-{n}", message="m") for n in range(200)
+    )
+    url = reverse("admin:usersync_chaterrorlog_changelist")
+    page = admin_client.get(url).content.decode()
+    assert page.count("?error_type=") == 0 and "kind-1" in page  # listed, not linked
+    response = admin_client.get(url, {"error_type": "KIND-7"})
+    assert [row.error_type for row in response.context["cl"].result_list] == ["kind-7"]

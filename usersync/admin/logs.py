@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
 from usersync.admin.export import CsvExportMixin
-from usersync.admin.filters import AuditUserFilter, UserIdFilter
+from usersync.admin.filters import AuditUserFilter, ErrorTypeFilter, UserIdFilter
 from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import person_link
@@ -126,7 +126,7 @@ class UserActivityLogAdmin(ReadOnlyAdmin):
 @admin.register(ChatErrorLog)
 class ChatErrorLogAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "error_type", "message")
-    list_filter = ("error_type", UserIdFilter)
+    list_filter = (ErrorTypeFilter, UserIdFilter)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
 
