@@ -231,3 +231,35 @@ def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changi
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_standin__creates_the_auth_admin_role_without_createrole_and_alters_no_existing_role():
+    from types import SimpleNamespace
+
+    from django.db import connection, transaction
+
+    from usersync.contrib.supabase_local.apps import create_roles_before_the_standin
+
+    plan = [(SimpleNamespace(app_label="supabase_local", name="0001_auth_standin"), False)]
+
+    def createrole() -> bool | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolcreaterole FROM pg_roles WHERE rolname = 'supabase_auth_admin'"
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    with transaction.atomic():  # roles are transactional: all of it is rolled back
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER SCHEMA auth RENAME TO auth_away")  # as before the stand-in
+            cursor.execute("ALTER ROLE supabase_auth_admin CREATEROLE")
+        create_roles_before_the_standin(plan=plan)
+        assert createrole() is True  # an existing role is left exactly as it is
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER ROLE supabase_auth_admin RENAME TO supabase_auth_admin_away")
+        assert createrole() is None
+        create_roles_before_the_standin(plan=plan)
+        assert createrole() is False  # made as Supabase makes it since 2026-08
+        transaction.set_rollback(True)
