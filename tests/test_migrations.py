@@ -235,13 +235,16 @@ def test_rollback_without_ownership_of_auth_identities__fails_in_one_line_changi
 
 @pytest.mark.django_db
 def test_standin__creates_the_auth_admin_role_without_createrole_and_alters_no_existing_role():
-    from types import SimpleNamespace
-
+    from django.core.management.sql import emit_pre_migrate_signal
     from django.db import connection, transaction
+    from django.db.migrations.loader import MigrationLoader
 
-    from usersync.contrib.supabase_local.apps import create_roles_before_the_standin
+    standin = MigrationLoader(connection).graph.nodes[("supabase_local", "0001_auth_standin")]
+    plan = [(standin, False)]
 
-    plan = [(SimpleNamespace(app_label="supabase_local", name="0001_auth_standin"), False)]
+    def create_roles_before_the_standin(plan: list) -> None:
+        """What `migrate` does before its first migration (all pre_migrate handlers)."""
+        emit_pre_migrate_signal(verbosity=0, interactive=False, db="default", plan=plan)
 
     def createrole() -> bool | None:
         with connection.cursor() as cursor:

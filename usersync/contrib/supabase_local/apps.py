@@ -16,7 +16,11 @@ class SupabaseLocalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pre_migrate.connect(create_roles_before_the_standin, sender=self)
+        # Django sends pre_migrate only for apps with models, which this one has not:
+        # usersync's signal comes before any migration runs, the stand-in's included.
+        from django.apps import apps
+
+        pre_migrate.connect(create_roles_before_the_standin, sender=apps.get_app_config("usersync"))
 
 
 STANDIN_MIGRATION = ("supabase_local", "0001_auth_standin")
