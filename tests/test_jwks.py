@@ -42,6 +42,7 @@ class JwksHost:
         self.published = set(keys)
         self.mode = "ok"
         self.fetches = 0
+        self.paths: list[str] = []  # as requested: a proxy is asked for the whole URL
         self.started = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -61,6 +62,7 @@ class JwksHost:
             def do_GET(self):
                 with host._lock:
                     host.fetches += 1
+                    host.paths.append(self.path)
                 host.started.set()
                 if host.mode == "hang":
                     host.release.wait()
@@ -241,3 +243,13 @@ def test_fetch_keys__a_host_that_trickles_its_answer_is_cut_off_at_one_total_dea
         jwks.fetch_keys(tokens.conf.JWKS_URL)
     assert time.monotonic() - started < 1.0 + 2 * TRICKLE_SECONDS + 1
     assert host.fetches == 1
+
+
+def test_fetch_keys__goes_through_the_proxy_the_environment_names(host, monkeypatch):
+    # As PyJWKClient (urllib) did: HTTP_PROXY, here the test's server standing in for one.
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", tokens.conf.JWKS_URL.rsplit("/", 1)[0])
+    url = "http://jwks.example.invalid/.well-known/jwks.json"
+    assert set(jwks.fetch_keys(url)) == {"a", "b"}
+    assert host.paths == [url]

@@ -25,6 +25,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -66,12 +67,27 @@ def _get(url: str, seconds: float) -> bytes:
     """The body of GET `url` (200 only, no redirects), all of it within `seconds`: a
     socket timeout bounds each read, so a watchdog cuts the connection at the deadline."""
     parts = urllib.parse.urlsplit(url)
+    path = parts.path or "/"
+    target = f"{path}?{parts.query}" if parts.query else path
+    # The proxy the environment names (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as urllib and
+    # so PyJWKClient use it: https through a CONNECT tunnel, http by the absolute URL.
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and urllib.request.proxy_bypass(parts.hostname or ""):
+        proxy = None
+    host, port = parts.hostname, parts.port
+    if proxy:
+        proxied = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host, port = proxied.hostname, proxied.port or 80
     if parts.scheme == "https":
         connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=seconds, context=ssl.create_default_context()
+            host, port, timeout=seconds, context=ssl.create_default_context()
         )
+        if proxy:
+            connection.set_tunnel(parts.hostname, parts.port or 443)
     else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=seconds)
+        connection = http.client.HTTPConnection(host, port, timeout=seconds)
+        if proxy:
+            target = url
     cut = threading.Event()
     sockets: list[socket.socket] = []
     watchdog = threading.Timer(seconds, _cut, [sockets, cut])
@@ -83,10 +99,9 @@ def _get(url: str, seconds: float) -> bytes:
         sockets.append(connection.sock)
         if cut.is_set():
             _cut(sockets, cut)
-        path = parts.path or "/"
         connection.request(
             "GET",
-            f"{path}?{parts.query}" if parts.query else path,
+            target,
             headers={"Accept": "application/json", "User-Agent": "usersync"},
         )
         response = connection.getresponse()
