@@ -59,8 +59,8 @@ MIDDLEWARE = [
 ]
 
 # Admin login throttling with django-axes: the host's choice (usersync needs none of it).
-# AXES_FAILURE_LIMIT wrong passwords in a row for one username from one address are
-# answered as usual; the next is refused (429) and so is every attempt, the right
+# The AXES_FAILURE_LIMIT-th wrong password in a row for one username from one address
+# locks it: that attempt is answered 429, and so is every one after it, the right
 # password included, for AXES_COOLOFF_MINUTES. Attempts are kept in the axes_* tables.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
@@ -68,7 +68,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5) + 1
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -29,6 +29,10 @@ def _clean_unmanaged_tables(request):
             "TRUNCATE auth.users, usersync.sync_runs, usersync.sync_lease, "
             "usersync.trigger_failures CASCADE"
         )
+        # The access token hook's count of failures it could not record (0 again).
+        cursor.execute(
+            "SELECT setval(to_regclass('usersync.access_token_hook_unrecorded_failures'), 1, false)"
+        )
 
 
 @pytest.fixture

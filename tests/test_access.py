@@ -123,11 +123,19 @@ def test_monitoring_url__without_a_configured_token_refuses_any_bearer(client, d
 
 @pytest.mark.parametrize("url", ["/admin/users/health-check", "/metrics"])
 def test_monitoring_url__takes_a_staff_session_and_refuses_other_sessions(client, db, url):
-    client.force_login(User.objects.create_user("staff", is_staff=True))
+    from django.contrib.auth.models import Permission
+
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_userprofile"))
+    client.force_login(staff)
     assert client.get(url).status_code == 200
+    refused = {"error": "staff with a usersync view permission only"}
     client.force_login(User.objects.create_user("visitor"))
     response = client.get(url)
-    assert (response.status_code, response.json()) == (403, {"error": "staff only"})
+    assert (response.status_code, response.json()) == (403, refused)
+    client.force_login(User.objects.create_user("other_apps_staff", is_staff=True))
+    response = client.get(url)
+    assert (response.status_code, response.json()) == (403, refused)
 
 
 def test_chat_errors__takes_any_active_users_own_token(client, world):

@@ -6,6 +6,7 @@ auth service accepts."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import psycopg
@@ -173,6 +174,94 @@ def test_access_token_hook__a_lock_held_too_long_issues_the_claims_unchanged_and
     assert output == {"claims": event["claims"]}
     assert len(profile_rows(user.pk)) == 1
     assert hook_failures(user.pk) == ["55P03"]
+
+
+def unrecorded_failures() -> int:
+    with connect() as admin:
+        return admin.execute(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
+            " FROM usersync.access_token_hook_unrecorded_failures"
+        ).fetchone()[0]
+
+
+def test_access_token_hook__profiles_and_failure_record_locked_still_answers_within_2_s():
+    # The worst case of the time budget: the profile read waits, then the failure
+    # record waits too. The auth service's 2 s statement timeout must not cancel it.
+    user = AuthUserFactory()
+    event = make_event(user.pk)
+    before = unrecorded_failures()
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        locker.execute("LOCK usersync.trigger_failures IN SHARE MODE")
+        started = time.monotonic()
+        output = call_hook(event)
+        took = time.monotonic() - started
+    assert output == {"claims": event["claims"]}
+    assert took < 1.9
+    # Not recorded (its table was locked), but counted, and the count is in the status.
+    assert hook_failures(user.pk) == []
+    assert unrecorded_failures() == before + 1
+    import usersync
+
+    assert usersync.status().trigger_failures >= 1
+
+
+def test_access_token_hook__acknowledging_in_the_admin_resets_the_unrecorded_count(admin_client):
+    from django.urls import reverse
+
+    user = AuthUserFactory()
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        locker.execute("LOCK usersync.trigger_failures IN SHARE MODE")
+        call_hook(make_event(user.pk))
+    recorded = AuthUserFactory()
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        call_hook(make_event(recorded.pk))
+    (failure,) = TriggerFailure.objects.filter(user_id=recorded.pk)
+    response = admin_client.post(
+        reverse("admin:usersync_triggerfailure_changelist"),
+        {"action": "acknowledge_hook_failures", "_selected_action": [failure.pk]},
+        follow=True,
+    )
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message == (
+        "Acknowledged 1 access token hook failures, and 1 the hook could not record."
+    )
+    assert unrecorded_failures() == 0
+
+
+def test_access_token_hook__failure_stays_open_through_a_sync_until_staff_acknowledge_it(
+    admin_client,
+):
+    from django.urls import reverse
+
+    import usersync
+
+    user = AuthUserFactory()
+    UserProfile.objects.filter(user_id=user.pk).update(is_active=False)
+    event = make_event(user.pk)
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        output = call_hook(event)
+    # Fail-open: the deactivated user's token went out without usersync's claims.
+    assert output == {"claims": event["claims"]}
+    (failure,) = TriggerFailure.objects.filter(user_id=user.pk, source="access_token_hook")
+    assert failure.claims == event["claims"]
+    usersync.sync_users()
+    failure.refresh_from_db()
+    assert failure.resolved_at is None
+    assert usersync.status().trigger_failures >= 1
+
+    changelist = reverse("admin:usersync_triggerfailure_changelist")
+    response = admin_client.post(
+        changelist,
+        {"action": "acknowledge_hook_failures", "_selected_action": [failure.pk]},
+        follow=True,
+    )
+    assert any(str(m).startswith("Acknowledged 1 ") for m in response.context["messages"])
+    failure.refresh_from_db()
+    assert failure.resolved_at is not None
 
 
 def test_access_token_hook__unknown_user_issues_the_claims_unchanged_and_records_it():

@@ -85,3 +85,30 @@ def test_audit_export__newest_first_with_target_email(admin_client, auth_user_fa
         )
     )
     assert [r["action"] for r in rows] == ["deactivated"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        '  =HYPERLINK("x")',
+        "\u00a0+1",
+        "\n\n@SUM(A1)",
+        "\t-1",
+        "\uff1d1+1",  # full-width =
+        " \uff0bcmd",  # full-width +
+        "\uff0d1",  # full-width -
+        "\uff20SUM(A1)",  # full-width @
+    ],
+)
+def test_cell__text_whose_first_non_blank_character_starts_a_formula_is_quoted(text):
+    from usersync.admin.export import cell
+
+    assert cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["alice@example.com", "a = b", " plain", "\uff11\uff12\uff13"])
+def test_cell__other_text_is_left_as_it_is(text):
+    from usersync.admin.export import cell
+
+    assert cell(text) == text

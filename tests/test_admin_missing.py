@@ -137,3 +137,50 @@ def test_view_only_staff__sees_users_without_profile_but_cannot_create_or_sync(
     )
     assert UserProfile.objects.count() == 1
     assert not AdminAuditLog.objects.exists()
+
+
+@pytest.fixture
+def add_only_client(client, django_user_model):
+    """Staff with only "add user profile" and "view users without profile"."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("adder", "adder@example.com", "pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="usersync",
+            codename__in=["add_userprofile", "view_userwithoutprofile"],
+        )
+    )
+    client.force_login(user)
+    return client
+
+
+def test_create_profile_action__with_only_the_add_permission_cannot_grant_another_role(
+    add_only_client, missing
+):
+    target = missing[0]
+    chosen = {"action": "create_profiles", "_selected_action": [target.pk], "post": "yes"}
+    refused = add_only_client.post(LIST, {**chosen, "role": "admin", "active": "on"})
+    assert refused.status_code == 200
+    assert "another role needs the permission to change user profiles" in (
+        " ".join(refused.context["form"].errors["role"])
+    )
+    assert not UserProfile.objects.filter(user_id=target.pk).exists()
+    assert not AdminAuditLog.objects.exists()
+
+    add_only_client.post(LIST, {**chosen, "role": "user", "active": "on"})
+    assert UserProfile.objects.get(user_id=target.pk).role == "user"
+
+
+def test_create_profile_action__refuses_choosing_the_role_of_ones_own_profile(
+    admin_client, auth_user_factory
+):
+    # The superuser "admin" (admin@example.com) is this auth user: confirmed, not SSO.
+    own = auth_user_factory(email="admin@example.com", with_profile=False)
+    chosen = {"action": "create_profiles", "_selected_action": [own.pk], "post": "yes"}
+    response = admin_client.post(LIST, {**chosen, "role": "admin", "active": "on"}, follow=True)
+    assert any("your own profile" in m for m in messages_of(response))
+    assert not UserProfile.objects.filter(user_id=own.pk).exists()
+
+    admin_client.post(LIST, {**chosen, "role": "user", "active": "on"})
+    assert UserProfile.objects.get(user_id=own.pk).role == "user"

@@ -320,3 +320,46 @@ def test_api_token_with_an_odd_header__is_a_401_json_error(
     )
     assert response.status_code == 401
     assert response.json()["error"] in ("token is malformed", "token is invalid")
+
+
+HUGE_INTEGER = "9" * 5_000
+# Numbers Python's json reads but PostgreSQL cannot store: each a 400 naming the field.
+UNSTORABLE_NUMBERS = [
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"a": 1e999}}}}', "context"),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"a": [-1e400]}}}}', "context"),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"a": {HUGE_INTEGER}}}}}', "context"),
+    ("post", "/api/chat-errors", f'{{{CHAT}, "context": {{"a": 1{"0" * 200}}}}}', "context"),
+    ("patch", "/api/users/{existing}/", '{"is_active": 1e999}', "is_active"),
+    ("post", "/api/sync", f'{{"dry_run": {HUGE_INTEGER}}}', "dry_run"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"), UNSTORABLE_NUMBERS, ids=lambda v: str(v)[:40]
+)
+def test_api_unstorable_number__is_a_400_naming_the_field_and_changes_nothing(
+    client, admin, admin_headers, people, method, url, body, field
+):
+    from usersync.models import UserProfile
+
+    for placeholder, user_id in people.items():
+        url = url.replace(placeholder, user_id)
+    UserProfile.objects.filter(user_id=admin.pk).update(last_login=timezone.now())
+    before = database_fingerprint()
+    response = getattr(client, method)(
+        url, data=body, content_type="application/json", headers=admin_headers
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert "too large to store" in response.json()["error"]
+    assert database_fingerprint() == before
+
+
+def test_record_chat_error__an_infinity_from_python_is_an_invalid_context(auth_user_factory):
+    from usersync.errors import InvalidField
+    from usersync.logs.records import record_chat_error
+
+    user = auth_user_factory()
+    with pytest.raises(InvalidField) as error:
+        record_chat_error(user.pk, "timeout", "no answer", {"a": float("inf")})
+    assert error.value.field == "context"

@@ -102,24 +102,54 @@ def test_second_sync__refuses_naming_the_running_one(auth_user_factory):
     assert SyncRun.objects.count() == 1  # the refused run left no record
 
 
+def wait_until_backend_waits_for_a_lock(conn: psycopg.Connection, pid: int) -> None:
+    """Until backend `pid` waits for a lock not granted (pg_locks; polled, 30 s at most)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if conn.execute(
+            "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = %s AND NOT granted)", [pid]
+        ).fetchone()[0]:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"backend {pid} never waited for a lock")
+
+
 def test_second_sync_with_wait__runs_once_the_first_finishes(auth_user_factory):
     auth_user_factory(with_profile=False)
     hold_lease(9002, seconds=60)
-
-    def finish_first() -> None:
-        time.sleep(0.5)
-        with connections["default"].cursor() as cursor:
-            cursor.execute("DELETE FROM usersync.sync_lease")
-            cursor.execute("UPDATE usersync.sync_runs SET status = 'succeeded' WHERE id = 9002")
-        connections["default"].close()
-
     waited: list = []
-    finisher = threading.Thread(target=finish_first)
-    finisher.start()
-    result = sync.sync(wait=True, on_wait=waited.append)
-    finisher.join()
+    waiter_pid: list[int] = []
+    announced = threading.Event()
+
+    def on_wait(holder) -> None:  # in the waiting sync's thread, on its connection
+        waited.append(holder)
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            waiter_pid.append(cursor.fetchone()[0])
+        announced.set()
+
+    outcome: list = []
+
+    def second_sync() -> None:
+        try:
+            outcome.append(sync.sync(wait=True, on_wait=on_wait))
+        finally:
+            connections["default"].close()
+
+    waiter = threading.Thread(target=second_sync)
+    waiter.start()
+    assert announced.wait(timeout=30)
+    # The first run finishes in a transaction left open until the waiter's next attempt
+    # to take the lease waits for it: decided by the lock, not by a sleep.
+    with connect() as first, first.transaction():
+        first.execute("DELETE FROM usersync.sync_lease")
+        first.execute("UPDATE usersync.sync_runs SET status = 'succeeded' WHERE id = 9002")
+        with connect() as observer:
+            wait_until_backend_waits_for_a_lock(observer, waiter_pid[0])
+        assert waiter.is_alive() and not outcome
+    waiter.join(timeout=60)
     assert [h.run_id for h in waited] == [9002]
-    assert result.created == 1
+    assert outcome[0].created == 1
 
 
 def test_two_real_syncs_at_once__one_runs_the_other_refuses():

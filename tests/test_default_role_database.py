@@ -84,3 +84,60 @@ def test_verify_migration__names_a_stale_default_role_and_repair_writes_it(setti
     finally:
         settings.USERSYNC_DEFAULT_ROLE = "user"
         store_default_role()
+
+
+@pytest.fixture
+def admin_by_default(settings):
+    """USERSYNC_DEFAULT_ROLE=admin in a process that ran no system checks (gunicorn, a
+    shell): usersync.E005 never saw it."""
+    settings.USERSYNC_DEFAULT_ROLE = "admin"
+    yield
+    settings.USERSYNC_DEFAULT_ROLE = "user"
+
+
+def test_admin_default_role__sync_refuses_and_stores_nothing(admin_by_default, auth_user_factory):
+    import usersync
+    from usersync.errors import Misconfigured
+
+    user = auth_user_factory(with_profile=False)
+    with pytest.raises(Misconfigured, match="USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE"):
+        usersync.sync_users()
+    assert stored_default_role() == "user"
+    assert not UserProfile.objects.filter(user_id=user.pk).exists()
+    # And the trigger keeps giving sign-ups the stored, non-admin role.
+    assert role_of(auth_user_factory()) == "user"
+
+
+@pytest.mark.urls("tests.urls")
+def test_admin_default_role__api_sync_and_just_in_time_profile_are_refused(
+    admin_by_default, client, admin_headers, auth_user_factory
+):
+    from tests.tokens import bearer, make_token
+
+    user = auth_user_factory(with_profile=False)
+    response = client.post(
+        "/api/sync", "{}", content_type="application/json", headers=admin_headers
+    )
+    assert response.status_code == 503
+    assert "USERSYNC_DEFAULT_ROLE" in response.json()["error"]
+    whoami = client.get("/app/whoami", headers=bearer(make_token(user.pk)))
+    assert whoami.status_code == 503
+    assert not UserProfile.objects.filter(user_id=user.pk).exists()
+    assert stored_default_role() == "user"
+
+
+def test_admin_default_role__sync_users_command_is_one_line_exit_2(admin_by_default):
+    with pytest.raises(CommandError) as error:
+        call_command("sync_users", stdout=StringIO(), skip_checks=True)
+    assert error.value.returncode == 2
+    assert len(str(error.value).splitlines()) == 1
+
+
+def test_profile_settings__the_database_refuses_an_admin_default_whoever_writes_it():
+    import psycopg
+
+    from tests.db import connect
+
+    with connect() as admin, pytest.raises(psycopg.errors.CheckViolation):
+        admin.execute("UPDATE usersync.profile_settings SET default_role = 'admin'")
+    assert stored_default_role() == "user"

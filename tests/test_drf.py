@@ -175,6 +175,14 @@ def test_supabase_authentication__refuses_a_malformed_header_with_401(client):
     assert response["WWW-Authenticate"].startswith('Bearer realm="usersync", error="invalid_token"')
 
 
+@pytest.mark.parametrize("header", ["\xa0", " ", "\t \t", "\u2003", "\xa0Bearer"])
+def test_supabase_authentication__a_blank_or_odd_header_is_a_401_never_a_500(client, header):
+    # Whitespace-only headers (a no-break space through gunicorn) were an IndexError.
+    response = get(client, Authorization=header)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith('Bearer realm="usersync"')
+
+
 @pytest.mark.parametrize("header", [None, "Basic dXNlcjpwYXNz"])
 def test_supabase_authentication__asks_for_a_token_with_401_when_none_is_sent(client, header):
     response = get(client, **({"Authorization": header} if header else {}))

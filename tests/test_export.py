@@ -64,6 +64,8 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_trigger.v3",
         "profile_rules.v4",
         "signin_trigger.v1",
+        "profile_settings_guard.v1",
+        "access_token_hook.v2",
     ]
 
 

@@ -374,3 +374,46 @@ def test_sync_check__keeps_the_sync_status_it_measured(auth_user_factory):
     assert isinstance(check.sync_status, sync.SyncStatus)
     assert check.sync_status.missing_profiles == 1
     assert raised.value.message == "1 users need profile synchronization"
+
+
+@pytest.fixture
+def plain_staff_client(client, django_user_model):
+    """A staff account of another app: no usersync permission at all."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("editor", "e@example.com", "pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
+    client.force_login(user)
+    return client, user
+
+
+@pytest.mark.parametrize("url", ["/admin/users/health-check", "/metrics"])
+def test_staff_health_and_metrics__need_a_usersync_view_permission_not_only_staff(
+    plain_staff_client, url
+):
+    from django.contrib.auth.models import Permission
+
+    client, user = plain_staff_client
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "usersync view permission" in refused.json()["error"]
+    user.user_permissions.add(Permission.objects.get(codename="view_syncrun"))
+    client.force_login(type(user).objects.get(pk=user.pk))  # permissions are cached per object
+    assert client.get(url).status_code == 200
+
+
+def test_staff_health__serves_the_stored_count_unless_asked_to_recount(
+    client, auth_user_factory, settings
+):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    auth_user_factory.create_batch(2)
+    first = client.get("/admin/users/health-check", headers=MONITOR).json()
+    assert first["total_auth_users"] == 2
+    auth_user_factory(with_profile=False)
+    with CaptureQueriesContext(connection) as stored_read:
+        again = client.get("/admin/users/health-check", headers=MONITOR).json()
+    assert (again["total_auth_users"], again["missing_profiles"]) == (2, 0)
+    assert not any("status_counts" in q["sql"] and "INSERT" in q["sql"] for q in stored_read)
+    recounted = client.get("/admin/users/health-check?recount=true", headers=MONITOR).json()
+    assert (recounted["total_auth_users"], recounted["missing_profiles"]) == (3, 1)
+    assert client.get("/admin/users/health-check?recount=maybe", headers=MONITOR).status_code == 400

@@ -111,9 +111,10 @@ def scratch_database():
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def build_wheel(out: Path) -> Path:
+def build_wheel(out: Path, source: Path = ROOT) -> Path:
+    """The wheel of the tree at `source` (this checkout unless given), built into `out`."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, ROOT], ROOT, env, 300)
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, source], source, env, 300)
     (wheel,) = out.glob("django_usersync-*.whl")
     return wheel
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 import uuid
 
 import pytest
@@ -19,6 +20,7 @@ from usersync.errors import InvalidToken, VerificationUnavailable
 
 USER = uuid.UUID("7f1c2a52-7a4b-4c1e-9a51-2f6f3f1d9b10")
 LIFETIME = 300
+TRICKLE_SECONDS = 0.25
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,7 @@ class JwksHost:
         self.published = set(keys)
         self.mode = "ok"
         self.fetches = 0
+        self.paths: list[str] = []  # as requested: a proxy is asked for the whole URL
         self.started = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -59,9 +62,25 @@ class JwksHost:
             def do_GET(self):
                 with host._lock:
                     host.fetches += 1
+                    host.paths.append(self.path)
                 host.started.set()
                 if host.mode == "hang":
                     host.release.wait()
+                if host.mode == "trickle":
+                    # A whole answer, one byte every TRICKLE_SECONDS: no single read ever
+                    # waits as long as the socket timeout.
+                    body = host.body()
+                    try:
+                        self.send_response(200)
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        for byte in body:
+                            if host.release.wait(TRICKLE_SECONDS):
+                                return
+                            self.wfile.write(bytes([byte]))
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client cut it off
+                    return
                 if host.mode == "fail":
                     self.send_response(500)
                     self.end_headers()
@@ -152,6 +171,7 @@ def test_key_cache__a_failing_host_is_asked_once_per_retry_window(host, keys, cl
         for _ in range(20):
             with pytest.raises(InvalidToken, match="unknown key"):
                 tokens.verify(signed_with(keys, f"forged-{uuid.uuid4()}"))
+        cache().refresher.join()  # the fetch runs behind the refusals
         assert tokens.verify(signed_with(keys, "a")).user_id == USER
         assert host.fetches == 2 + attempt
 
@@ -193,17 +213,12 @@ def test_key_cache__a_hung_fetch_delays_no_cached_key_no_hs256_caller_and_not_he
     host.mode = "hang"
     host.started.clear()
     clock.value += cache().retry
-    outcome: list[Exception] = []
-
-    def unknown_key() -> None:
-        try:
-            tokens.verify(signed_with(keys, "rotated-in"))
-        except InvalidToken as error:
-            outcome.append(error)
-
-    fetching = threading.Thread(target=unknown_key)
-    fetching.start()
+    # While a set is current, an unknown key id is refused at once: the fetch it asks
+    # for runs behind it, never in the request.
+    with pytest.raises(InvalidToken, match="unknown key"):
+        tokens.verify(signed_with(keys, "rotated-in"))
     assert host.started.wait(timeout=30)
+    fetching = cache().refresher
 
     assert tokens.verify(signed_with(keys, "a")).user_id == USER
     assert tokens.verify(make_token(USER)).user_id == USER
@@ -214,4 +229,27 @@ def test_key_cache__a_hung_fetch_delays_no_cached_key_no_hs256_caller_and_not_he
 
     host.release.set()
     fetching.join()
-    assert [str(e) for e in outcome] == ["token signed with an unknown key"]
+
+
+def test_fetch_keys__a_host_that_trickles_its_answer_is_cut_off_at_one_total_deadline(
+    host, monkeypatch
+):
+    # Each byte comes well inside the per-read timeout: only a total deadline ends it.
+    monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 1.0)
+    host.mode = "trickle"
+    assert len(host.body()) * TRICKLE_SECONDS > 60
+    started = time.monotonic()
+    with pytest.raises(VerificationUnavailable, match="did not answer in full within 1 s"):
+        jwks.fetch_keys(tokens.conf.JWKS_URL)
+    assert time.monotonic() - started < 1.0 + 2 * TRICKLE_SECONDS + 1
+    assert host.fetches == 1
+
+
+def test_fetch_keys__goes_through_the_proxy_the_environment_names(host, monkeypatch):
+    # As PyJWKClient (urllib) did: HTTP_PROXY, here the test's server standing in for one.
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", tokens.conf.JWKS_URL.rsplit("/", 1)[0])
+    url = "http://jwks.example.invalid/.well-known/jwks.json"
+    assert set(jwks.fetch_keys(url)) == {"a", "b"}
+    assert host.paths == [url]

@@ -256,3 +256,38 @@ def test_rollback_of_the_signin_trigger__drops_it_and_brings_back_v3s_fill_rule(
             "obj_description('usersync.profile_sync'::regclass, 'pg_class')"
         )
         assert cursor.fetchone() == (1, "usersync profile_rules v4")
+
+
+@pytest.mark.django_db
+def test_standin__creates_the_auth_admin_role_without_createrole_and_alters_no_existing_role():
+    from django.core.management.sql import emit_pre_migrate_signal
+    from django.db import connection, transaction
+    from django.db.migrations.loader import MigrationLoader
+
+    standin = MigrationLoader(connection).graph.nodes[("supabase_local", "0001_auth_standin")]
+    plan = [(standin, False)]
+
+    def create_roles_before_the_standin(plan: list) -> None:
+        """What `migrate` does before its first migration (all pre_migrate handlers)."""
+        emit_pre_migrate_signal(verbosity=0, interactive=False, db="default", plan=plan)
+
+    def createrole() -> bool | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolcreaterole FROM pg_roles WHERE rolname = 'supabase_auth_admin'"
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    with transaction.atomic():  # roles are transactional: all of it is rolled back
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER SCHEMA auth RENAME TO auth_away")  # as before the stand-in
+            cursor.execute("ALTER ROLE supabase_auth_admin CREATEROLE")
+        create_roles_before_the_standin(plan=plan)
+        assert createrole() is True  # an existing role is left exactly as it is
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER ROLE supabase_auth_admin RENAME TO supabase_auth_admin_away")
+        assert createrole() is None
+        create_roles_before_the_standin(plan=plan)
+        assert createrole() is False  # made as Supabase makes it since 2026-08
+        transaction.set_rollback(True)

@@ -109,6 +109,10 @@ def test_prune_logs_command__include_audit_prunes_the_audit_log(logs):
         ([], "the following arguments are required: --older-than"),
         (["--older-than", "soon"], "expected an age like 90d"),
         (["--older-than", "90d", "--batch-size", "0"], "at least 1"),
+        # Past what a date can hold: once an OverflowError traceback (exit 1).
+        (["--older-than", "99999999999d"], "reaches back before the year 1"),
+        (["--older-than", "999999999d"], "reaches back before the year 1"),
+        (["--older-than", "9" * 400 + "m"], "reaches back before the year 1"),
     ],
 )
 def test_prune_logs_command__bad_arguments_exit_2_with_one_line(db, args, message):

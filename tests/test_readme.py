@@ -27,3 +27,11 @@ def test_readme_settings__shows_each_real_default():
         if isinstance(default, int) and not isinstance(default, bool):
             expected = str(default)
         assert shown == expected, setting
+
+
+def test_docs__name_only_documents_the_repository_has():
+    root = README.parent
+    for page in [README, *sorted((root / "docs").glob("*.md"))]:
+        for name in re.findall(r"[\w./-]+\.md\b", page.read_text()):
+            candidates = [page.parent / name, root / name, root / "docs" / name]
+            assert any(c.is_file() for c in candidates), f"{page.name} names {name}"

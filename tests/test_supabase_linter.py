@@ -1,5 +1,5 @@
-"""Supabase's database linter (splinter) rules from design.md §3, checked from the
-catalog on our schema: each query returns the objects the rule would flag."""
+"""Supabase's database linter (splinter) rules that apply to our objects, checked from
+the catalog on our schema: each query returns the objects the rule would flag."""
 
 from __future__ import annotations
 

@@ -100,3 +100,16 @@ def test_e2e_as_a_role_refused_supabase_auth_admin__names_a_privilege_the_owner_
     assert f"its owner {owner} may not INSERT public.user_profiles" in detail
     assert f"its owner {owner} may not INSERT usersync.trigger_failures" in detail
     assert checks["fill_profile_sso_identity()"]["ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_e2e_json__a_passing_check_carries_no_failure_detail():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("verify_migration", "--e2e", "--json", stdout=out)
+    checks = json.loads(out.getvalue())["e2e"]
+    assert checks and all(check["ok"] for check in checks)
+    assert [c for c in checks if c["detail"]] == []

@@ -34,9 +34,9 @@ DRIFTS = {
     ),
     "body": (
         "CREATE OR REPLACE FUNCTION usersync.access_token_hook(event jsonb) RETURNS jsonb "
-        "LANGUAGE sql SECURITY DEFINER SET search_path = '' SET lock_timeout = '1s' "
+        "LANGUAGE sql SECURITY DEFINER SET search_path = '' SET lock_timeout = '400ms' "
         "AS $$ SELECT event $$",
-        "body differs from migrations_sql/access_token_hook.v1.sql",
+        "body differs from migrations_sql/access_token_hook.v2.sql",
     ),
     "anon": (
         "GRANT EXECUTE ON FUNCTION usersync.access_token_hook(jsonb) TO anon",

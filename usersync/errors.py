@@ -84,6 +84,10 @@ class NotMigrated(UsersyncError):
     """usersync's tables or schema do not exist (run migrate)."""
 
 
+class Misconfigured(UsersyncError):
+    """A setting usersync refuses to use, whether or not system checks ran (HTTP 503)."""
+
+
 class UnexpectedDatabaseError(UsersyncError):
     """Any other database error; its text is the database's."""
 

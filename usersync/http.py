@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,7 @@ from usersync.errors import (
     InvalidToken,
     LastActiveAdmin,
     LeaseLost,
+    Misconfigured,
     NoProfile,
     NotMigrated,
     OwnProfile,
@@ -46,6 +48,7 @@ STATUS_OF_ERROR: list[tuple[type[UsersyncError], int]] = [
     (BadInput, 400),
     (DatabaseUnavailable, 503),
     (NotMigrated, 503),
+    (Misconfigured, 503),
     (DatabasePermissionDenied, 503),
 ]
 # Their text names the database's host, port and name, or quotes it: the caller gets a
@@ -144,6 +147,30 @@ def _refuse_constant(name: str) -> Any:
     raise HttpError(400, f"the request body holds {name}, which JSON does not allow")
 
 
+# Longest integer read from a request body. Python refuses more than 4,300 digits anyway
+# (a ValueError no field could be named in); nothing usersync stores needs 20.
+MAX_INTEGER_DIGITS = 100
+
+
+class _UnstorableNumber:
+    """A number of the request body that PostgreSQL could not store (an infinity from
+    1e999, an integer of thousands of digits): check_json_values names its field."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _read_float(text: str) -> float | _UnstorableNumber:
+    value = float(text)
+    return value if math.isfinite(value) else _UnstorableNumber(text)
+
+
+def _read_int(text: str) -> int | _UnstorableNumber:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return _UnstorableNumber(text)
+    return int(text)
+
+
 def _text_problem(text: str) -> str | None:
     if "\x00" in text:
         return "contains a NUL character"
@@ -167,6 +194,14 @@ def check_json_values(data: Any, max_depth: int = MAX_JSON_DEPTH) -> None:
             if problem := _text_problem(value):
                 shown = (field or "the request body")[:60].encode("utf-8", "replace").decode()
                 raise HttpError(400, f"{shown} {problem}", field)
+        elif isinstance(value, _UnstorableNumber):
+            shown = (field or "the request body")[:60].encode("utf-8", "replace").decode()
+            raise HttpError(
+                400,
+                f"{shown} holds the number {value.text[:20]}{'…' if len(value.text) > 20 else ''},"
+                f" which is too large to store",
+                field,
+            )
         elif isinstance(value, dict):
             for key, item in value.items():
                 stack.append((key, field or key, depth + 1))
@@ -194,7 +229,9 @@ def read_json(request: HttpRequest, max_bytes: int = 65_536) -> dict[str, Any]:
             415, f"send the body as application/json, not {request.content_type or 'nothing'}"
         )
     try:
-        data = json.loads(body, parse_constant=_refuse_constant)
+        data = json.loads(
+            body, parse_constant=_refuse_constant, parse_float=_read_float, parse_int=_read_int
+        )
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "the request body is not valid JSON") from None
     except RecursionError:

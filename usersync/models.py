@@ -255,6 +255,8 @@ class TriggerFailure(models.Model):
     source = models.CharField(max_length=50)
     sqlstate = models.CharField(max_length=5)
     message = models.TextField()
+    # The access token hook's: the claims that went out without usersync's.
+    claims = models.JSONField(null=True)
     resolved_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -116,7 +116,6 @@ def ensure_profile(user: AppUser) -> AppUser:
     try:
         create_profile(
             user.user_id,
-            role=conf.DEFAULT_ROLE,
             actor=audit.Actor(ON_DEMAND_ACTOR, auth_user_id=user.user_id),
         )
     except ProfileExists:

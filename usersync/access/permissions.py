@@ -84,8 +84,20 @@ def _session_user(request: HttpRequest) -> Any:
         raise HttpError(503, "the database is unreachable") from None
 
 
+def may_view_usersync(user: Any) -> bool:
+    """A staff account with at least one of usersync's view permissions: being staff
+    alone (another app's editor) is not enough to read usersync's reports."""
+    try:
+        return user.is_staff and any(
+            permission.startswith("usersync.view_") for permission in user.get_all_permissions()
+        )
+    except DatabaseError:
+        raise HttpError(503, "the database is unreachable") from None
+
+
 def monitoring_required(view: View) -> View:
-    """A staff session, the monitoring token, or a Supabase admin's token."""
+    """A staff session with a usersync view permission, the monitoring token, or a
+    Supabase admin's token."""
 
     @functools.wraps(view)
     @json_errors
@@ -95,8 +107,8 @@ def monitoring_required(view: View) -> View:
             if not _is_monitoring_token(authorization):
                 authenticate_admin(request)
         elif (user := _session_user(request)) is not None:
-            if not user.is_staff:
-                raise HttpError(403, "staff only")
+            if not may_view_usersync(user):
+                raise HttpError(403, "staff with a usersync view permission only")
         else:
             raise unauthorized(
                 "authentication required: a staff session or Authorization: Bearer <token>"

@@ -40,14 +40,26 @@ class Claims:
     amr_methods: tuple[str, ...] = ()  # how the user signed in ("password", "otp", ...)
 
 
+def _split_authorization(authorization: str | None) -> tuple[str, str]:
+    """(scheme lower-cased, credentials) of an Authorization header of any shape; ("", "")
+    when it is missing or blank (whitespace of any kind only)."""
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    return scheme.lower(), credentials.strip()
+
+
+def authorization_scheme(authorization: str | None) -> str:
+    """The header's scheme, lower-cased, parsed as bearer_token parses it ("" if blank)."""
+    return _split_authorization(authorization)[0]
+
+
 def bearer_token(authorization: str | None) -> str:
     """The token of an `Authorization: Bearer <token>` header."""
-    if not authorization:
+    scheme, token = _split_authorization(authorization)
+    if not scheme:
         raise InvalidToken("missing Authorization: Bearer token")
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme != "bearer" or not token:
         raise InvalidToken("the Authorization header is not 'Bearer <token>'")
-    return token.strip()
+    return token
 
 
 @lru_cache(maxsize=4)

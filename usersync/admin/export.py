@@ -20,8 +20,9 @@ from django.utils import timezone
 
 PAGE_ROWS = 2000
 # A spreadsheet runs a cell starting with one of these as a formula: text from users
-# (e-mails, reasons) must not become one.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# (e-mails, reasons) must not become one. Also after leading blanks, and the full-width
+# forms, which some spreadsheets read as the ASCII ones (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def keyset_rows(queryset: QuerySet, key: str = "pk", page_rows: int = PAGE_ROWS) -> Iterator[dict]:
@@ -46,7 +47,9 @@ def cell(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_START) or value.lstrip().startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 

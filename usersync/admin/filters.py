@@ -128,3 +128,16 @@ class ReasonFilter(TextBoxFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = (self.value() or "").strip()
         return queryset.filter(deactivation_reason__icontains=value) if value else queryset
+
+
+class ErrorTypeFilter(TextBoxFilter):
+    """A text box for one error type (exact, case-insensitive): error types are whatever
+    callers of POST /api/chat-errors send, so a list of links would grow without bound."""
+
+    title = "error type"
+    parameter_name = "error_type"
+    placeholder = "an error type, e.g. timeout"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = (self.value() or "").strip()
+        return queryset.filter(error_type__iexact=value) if value else queryset

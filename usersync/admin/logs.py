@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
 from usersync.admin.export import CsvExportMixin
-from usersync.admin.filters import AuditUserFilter, UserIdFilter
+from usersync.admin.filters import AuditUserFilter, ErrorTypeFilter, UserIdFilter
 from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import person_link
+from usersync.db.connection import atomic, connection
+from usersync.db.errors import database_errors
+from usersync.db.rows import fetch_one
+from usersync.db.sql import query
 from usersync.models import (
     AdminAuditLog,
     AuthUser,
@@ -122,7 +126,7 @@ class UserActivityLogAdmin(ReadOnlyAdmin):
 @admin.register(ChatErrorLog)
 class ChatErrorLogAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "error_type", "message")
-    list_filter = ("error_type", UserIdFilter)
+    list_filter = (ErrorTypeFilter, UserIdFilter)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
 
@@ -152,10 +156,39 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
 @admin.register(TriggerFailure)
 class TriggerFailureAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "user", "source", "sqlstate", "message", "resolved_at")
+    list_display = (
+        "occurred_at",
+        "user",
+        "source",
+        "sqlstate",
+        "message",
+        "claims_sent",
+        "resolved_at",
+    )
     list_filter = (("resolved_at", admin.EmptyFieldListFilter), "source", UserIdFilter)
     date_hierarchy = "occurred_at"
     ordering = ("-occurred_at", "-id")
+    # A hook failure is no missing profile, which a sync repairs: a token went out without
+    # usersync's claims. It stays open until staff acknowledge it.
+    actions = ("acknowledge_hook_failures",)
+
+    def has_acknowledge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("usersync.change_userprofile")
+
+    @admin.action(permissions=["acknowledge"], description="Acknowledge the selected hook failures")
+    def acknowledge_hook_failures(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        with database_errors(), atomic(), connection().cursor() as cursor:
+            cursor.execute(query("acknowledge_hook_failures"), {"ids": ids})
+            row = fetch_one(cursor)
+        text = f"Acknowledged {row['acknowledged']} access token hook failures"
+        if row["unrecorded"]:
+            text += f", and {row['unrecorded']} the hook could not record"
+        self.message_user(request, text + ".", messages.SUCCESS)
+
+    @admin.display(description="claims sent")
+    def claims_sent(self, obj: TriggerFailure) -> str:
+        return json.dumps(obj.claims, sort_keys=True)[:200] if obj.claims is not None else "-"
 
     @admin.display(description="user", ordering="user_id")
     def user(self, obj: TriggerFailure) -> str:

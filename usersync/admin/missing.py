@@ -23,19 +23,42 @@ from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
 from usersync.staff import actions as staff_actions
 from usersync.staff.identity import actor_for
+from usersync.sync.defaults import default_role
 from usersync.sync.profiles import allowed_roles, create_profile
 
 
 class CreateProfileForm(forms.Form):
+    """The role and state of new profiles. A role other than the default needs the
+    right to change roles (`may_choose_role`): the add permission alone does not grant
+    the admin role."""
+
     role = forms.ChoiceField()
     active = forms.BooleanField(
         required=False, initial=True, help_text="Untick to create it inactive."
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_choose_role: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_choose_role = may_choose_role
         self.fields["role"].choices = [(role, role) for role in allowed_roles()]
         self.fields["role"].initial = conf.DEFAULT_ROLE
+        if not may_choose_role:
+            self.fields["role"].help_text = "Another role needs the change permission."
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if self.may_choose_role:
+            return role
+        try:
+            default = default_role()
+        except UsersyncError as error:
+            raise forms.ValidationError(str(error)) from None
+        if role != default:
+            raise forms.ValidationError(
+                f"You may create profiles only with the default role {default}: another "
+                f"role needs the permission to change user profiles."
+            )
+        return role
 
 
 @admin.register(UserWithoutProfile)
@@ -112,7 +135,10 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     def create_profiles(self, request: HttpRequest, queryset: QuerySet):
         if too_many(self, request, queryset):
             return None
-        form = CreateProfileForm(request.POST if request.POST.get("post") else None)
+        form = CreateProfileForm(
+            request.POST if request.POST.get("post") else None,
+            may_choose_role=request.user.has_perm("usersync.change_userprofile"),
+        )
         if form.is_valid():
             actor = actor_for(request.user)
             role, active = form.cleaned_data["role"], form.cleaned_data["active"]

@@ -131,7 +131,7 @@ def create_profile(request: HttpRequest, user_id: str) -> HttpResponse:
     uid = _user_id(user_id)
     data = read_json(request)
     refuse_unknown_fields(data, {"role", "is_active"})
-    role = _role(field_str(data, "role")) or conf.DEFAULT_ROLE
+    role = _role(field_str(data, "role"))
     active = field_bool(data, "is_active", default=True)
     profile = profiles.create_profile(uid, role=role, active=active, actor=api_actor(request))
     return JsonResponse({"profile": profile.as_dict()}, status=201)

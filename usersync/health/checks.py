@@ -248,9 +248,11 @@ def public_report() -> Report:
     )
 
 
-def staff_report() -> Report:
-    """GET /admin/users/health-check: schema, trigger, sync state; always fresh."""
-    return run_checks([DatabaseCheck(), SchemaCheck(), SyncCheck()])
+def staff_report(recount: bool = False) -> Report:
+    """GET /admin/users/health-check: schema, trigger, sync state; the counts are the
+    stored ones, as /health reads them (counted in full only with recount=True)."""
+    cache_seconds = 0 if recount else conf.STATUS_CACHE_SECONDS
+    return run_checks([DatabaseCheck(), SchemaCheck(), SyncCheck(cache_seconds=cache_seconds)])
 
 
 def dashboard_report() -> Report:

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from usersync.access.permissions import monitoring_required
 from usersync.health import checks as health
 from usersync.health import metrics, window
-from usersync.http import json_methods
+from usersync.http import json_methods, param_bool
 
 
 def _render(report: health.Report, detailed: bool = False) -> JsonResponse:
@@ -34,8 +34,9 @@ def dashboard_health(request: HttpRequest) -> HttpResponse:
 @json_methods("GET", "HEAD")
 @monitoring_required
 def staff_health(request: HttpRequest) -> HttpResponse:
-    """GET /admin/users/health-check: staff or monitoring; detailed."""
-    return _render(health.staff_report(), detailed=True)
+    """GET /admin/users/health-check: staff or monitoring; detailed. ?recount=true
+    counts users and profiles in full instead of reading the stored count."""
+    return _render(health.staff_report(recount=bool(param_bool(request, "recount"))), detailed=True)
 
 
 @never_cache

@@ -52,7 +52,13 @@ def _clean_context(context: Any) -> dict:
         return {}
     if not isinstance(context, dict):
         raise InvalidField("context", "context must be a JSON object")
-    text = json.dumps(context, cls=DjangoJSONEncoder)
+    try:
+        # allow_nan=False: PostgreSQL's json has no NaN or infinities (Python callers).
+        text = json.dumps(context, cls=DjangoJSONEncoder, allow_nan=False)
+    except ValueError:
+        raise InvalidField(
+            "context", "context holds NaN or an infinity, which JSON cannot"
+        ) from None
     if len(text.encode()) > CONTEXT_MAX_BYTES:
         raise InvalidField("context", f"context is larger than {CONTEXT_MAX_BYTES} bytes")
     return json.loads(text)

@@ -30,7 +30,11 @@ def parse_age(text: str) -> timedelta:
     match = AGE_PATTERN.match(text.lower())
     if not match:
         raise BadInput(f"expected an age like 90d, 12h, 4w or 30m, got {text[:40]!r}")
-    age = timedelta(**{UNITS[match[2]]: int(match[1])})
+    try:
+        age = timedelta(**{UNITS[match[2]]: int(match[1])})
+        timezone.now() - age  # the cutoff must be a date too
+    except OverflowError:
+        raise BadInput(f"the age {text[:40]!r} reaches back before the year 1") from None
     if age < timedelta(minutes=1):
         raise BadInput(f"the age must be at least one minute, got {text[:40]!r}")
     return age

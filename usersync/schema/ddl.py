@@ -81,6 +81,20 @@ def create_table(statement: str) -> Table | None:
     return table
 
 
+def add_column(statement: str, tables: dict[str, Table]) -> bool:
+    """`ALTER TABLE t ADD COLUMN [IF NOT EXISTS] c ...` on a table made before: add the
+    column to it. False for any other statement."""
+    match = re.match(
+        r"ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(\S+) ADD COLUMN (?:IF NOT EXISTS )?(.*)$",
+        statement,
+        re.I | re.S,
+    )
+    if not match or match[1] not in tables:
+        return False
+    _add_column(tables[match[1]], match[2])
+    return True
+
+
 def _add_column(table: Table, item: str) -> None:
     name, rest = item.split(None, 1)
     for pattern, printed in TYPES:

@@ -78,12 +78,13 @@ def end_to_end() -> tuple[list[Check], str]:
             )
             cursor.execute(query("e2e_delete"), {"user_id": user_id})
             cursor.execute(query("e2e_profile"), {"user_id": user_id})
+            cascaded = fetch_one(cursor) is None
             checks.append(
                 Check(
                     "e2e",
                     "deleting the user deletes the profile",
-                    fetch_one(cursor) is None,
-                    "profile left behind",
+                    cascaded,
+                    "" if cascaded else "profile left behind",
                     migrate_command("usersync"),
                 )
             )

@@ -1,4 +1,4 @@
-"""Verification of the Custom Access Token hook (migrations_sql/access_token_hook.v1.sql).
+"""Verification of the Custom Access Token hook (migrations_sql/access_token_hook.v2.sql).
 
 Whether Supabase Auth actually calls the hook is the auth service's own configuration,
 which the database cannot see: ENABLE_NOTE says where to look."""
@@ -12,7 +12,7 @@ from usersync.db.connection import connection
 from usersync.db.rows import fetch_one
 from usersync.db.sql import migration_sql, query
 
-SQL_FILE = "access_token_hook.v1"
+SQL_FILE = "access_token_hook.v2"
 FUNCTION = "usersync.access_token_hook(jsonb)"
 URI = "pg-functions://postgres/usersync/access_token_hook"
 ENABLE_NOTE = (
@@ -21,7 +21,7 @@ ENABLE_NOTE = (
     f"Customize Access Token → Postgres function usersync.access_token_hook, or in "
     f'supabase/config.toml [auth.hook.custom_access_token] enabled = true, uri = "{URI}".'
 )
-CONFIG = ('search_path=""', "lock_timeout=1s")
+CONFIG = ('search_path=""', "lock_timeout=400ms")
 
 
 def expected_body_md5() -> str:

@@ -122,6 +122,8 @@ def _add_file(manifest: Manifest, name: str, text: str) -> None:
     for statement in statements:
         if table := ddl.create_table(statement):
             manifest.tables[table.name] = table
+        elif ddl.add_column(statement, manifest.tables):
+            pass
         elif match := re.match(r"CREATE (?:OR REPLACE )?VIEW (\S+)", statement, re.I):
             if match[1] not in manifest.views:
                 manifest.views.append(match[1])

@@ -1,7 +1,11 @@
 """The role of a new profile, in the database: the triggers, the access token hook and
 the sync read it there (usersync.default_role()), since the database cannot read
 Django's settings. usersync writes USERSYNC_DEFAULT_ROLE there after every migrate and
-before every sync, and verify_migration reports a difference."""
+before every sync, and verify_migration reports a difference.
+
+A default equal to the admin role is refused where it is used and stored, not only by
+the system check usersync.E005 (gunicorn and `manage.py shell` run no checks), and the
+database refuses to store it too (a CHECK on usersync.profile_settings)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,19 @@ from usersync.db.connection import alias, atomic, connection
 from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
+from usersync.errors import Misconfigured, NotMigrated
+
+
+def default_role() -> str:
+    """USERSYNC_DEFAULT_ROLE, the role a profile gets unless one is chosen. Raises
+    Misconfigured when it is USERSYNC_ADMIN_ROLE: everyone would be made an admin."""
+    role = conf.DEFAULT_ROLE
+    if role == conf.ADMIN_ROLE:
+        raise Misconfigured(
+            f"USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both {str(role)[:50]!r}: "
+            f"usersync makes no profile by default until the default role is not the admin role"
+        )
+    return role
 
 
 def stored_default_role() -> str | None:
@@ -24,13 +41,25 @@ def stored_default_role() -> str | None:
 
 def store_default_role() -> bool:
     """Write USERSYNC_DEFAULT_ROLE into the database, where the triggers and the sync
-    read it; True if it changed. Done after every migrate and before every sync."""
+    read it; True if it changed. Done after every migrate and before every sync.
+    Raises Misconfigured for an admin default, NotMigrated before migration 0016."""
+    role = default_role()
     with database_errors(), atomic(), connection().cursor() as cursor:
-        cursor.execute(query("store_default_role"), {"role": conf.DEFAULT_ROLE})
+        cursor.execute(query("default_role_guarded"))
+        if not fetch_value(cursor):
+            raise NotMigrated("usersync's tables are older than this version: run migrate")
+        cursor.execute(query("store_default_role"), {"role": role, "admin_role": conf.ADMIN_ROLE})
         return bool(fetch_value(cursor))
 
 
 def store_default_role_after_migrate(using: str = "default", **kwargs) -> None:
     """post_migrate: on usersync's database, once its tables exist."""
-    if using == alias() and stored_default_role() is not None:
+    if using == alias() and stored_default_role() is not None and _guarded():
         store_default_role()
+
+
+def _guarded() -> bool:
+    """Whether the database has the admin_role column (migrated to 0016 or later)."""
+    with connection().cursor() as cursor:
+        cursor.execute(query("default_role_guarded"))
+        return bool(fetch_value(cursor))

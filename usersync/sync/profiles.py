@@ -14,10 +14,11 @@ from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_all, fetch_one
 from usersync.db.sql import query
 from usersync.db.transactions import read_only_snapshot
-from usersync.errors import BadInput, ProfileExists, UnknownUser
+from usersync.errors import BadInput, OwnProfile, ProfileExists, UnknownUser
 from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.supabase_auth.sessions import revoke_sessions
+from usersync.sync.defaults import default_role
 
 INACTIVE_AT_CREATION = "created inactive"
 
@@ -77,10 +78,13 @@ def create_profile(
     """Create the profile of one auth user (role: USERSYNC_DEFAULT_ROLE unless given),
     audited; created inactive, it also ends the user's Supabase Auth sessions. Raises
     BadInput for a malformed id, an unknown or soft-deleted user, an unknown role, or an
-    existing profile."""
+    existing profile; OwnProfile when the actor chooses their own profile's role;
+    Misconfigured when the default role is the admin role."""
     user_id = parse_user_id(user_id)
-    role = check_role(conf.DEFAULT_ROLE if role is None else role)
+    role = check_role(default_role() if role is None else role)
     actor = actor or audit.Actor("usersync")
+    if actor.auth_user_id == user_id and role != conf.DEFAULT_ROLE:
+        raise OwnProfile(f"you cannot choose the role of your own profile (user {user_id})")
     with database_errors(), atomic(), connection().cursor() as cursor:
         cursor.execute(query("user_lookup"), {"user_id": user_id})
         user = fetch_one(cursor)

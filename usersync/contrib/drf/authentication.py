@@ -114,7 +114,8 @@ class SupabaseAuthentication(BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[SupabaseUser, tokens.Claims] | None:
         header = request.headers.get("Authorization")
-        if not header or header.split(maxsplit=1)[0].lower() != self.keyword.lower():
+        # Parsed as usersync's own views parse it, whatever its shape (blank, odd spaces).
+        if tokens.authorization_scheme(header) != self.keyword.lower():
             return None
         try:
             claims = tokens.verify(tokens.bearer_token(header))

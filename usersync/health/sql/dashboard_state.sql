@@ -6,7 +6,8 @@ SELECT t.trigger_installed,
        t.trigger_enabled,
        (SELECT count(*)
           FROM (SELECT FROM usersync.trigger_failures WHERE resolved_at IS NULL LIMIT 1000) f
-       ) AS trigger_failures,
+       ) + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
+              FROM usersync.access_token_hook_unrecorded_failures) AS trigger_failures,
        (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('auth.users'))
            AS estimated_auth_users,
        (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('public.user_profiles'))

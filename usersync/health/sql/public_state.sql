@@ -4,6 +4,9 @@
 SELECT t.trigger_installed,
        t.trigger_enabled,
        (SELECT count(*) FROM usersync.trigger_failures WHERE resolved_at IS NULL)
+       -- and the access token hook's failures it could not record (access_token_hook.v2)
+       + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
+            FROM usersync.access_token_hook_unrecorded_failures)
            AS trigger_failures,
        stored.total_auth_users,
        stored.total_profiles,
