@@ -80,27 +80,19 @@ BEGIN
         IF NOT FOUND THEN
             left_ms := floor(extract(epoch FROM profile_deadline - clock_timestamp()) * 1000);
             PERFORM set_config('lock_timeout', greatest(1, least(400, left_ms)) || 'ms', true);
-            -- The profile a sign-up gets (usersync.profile_defaults: profile_rules.v2.sql).
-            INSERT INTO public.user_profiles
-                   (user_id, role, is_active, sso_provider, sso_user_id, last_login)
-            SELECT d.user_id, usersync.default_role(), true, d.sso_provider, d.sso_user_id,
-                   d.last_login
-              FROM usersync.profile_defaults d
-             WHERE d.user_id = target
-                ON CONFLICT (user_id) DO NOTHING
-            RETURNING role, is_active INTO profile_role, profile_active;
+            -- The profile a sign-up gets, as the triggers and the sync make it
+            -- (usersync.create_profiles: profile_rules.v3.sql and later).
+            PERFORM usersync.create_profiles(ARRAY[target]);
+            -- Made now, or by a concurrent first sign-in (a new statement sees it); none
+            -- when the user is gone.
+            left_ms := floor(extract(epoch FROM profile_deadline - clock_timestamp()) * 1000);
+            PERFORM set_config('lock_timeout', greatest(1, least(400, left_ms)) || 'ms', true);
+            SELECT p.role, p.is_active INTO profile_role, profile_active
+              FROM public.user_profiles p
+             WHERE p.user_id = target;
             IF NOT FOUND THEN
-                -- A concurrent first sign-in made it (a new statement sees it), or
-                -- the user is gone.
-                left_ms := floor(extract(epoch FROM profile_deadline - clock_timestamp()) * 1000);
-                PERFORM set_config('lock_timeout', greatest(1, least(400, left_ms)) || 'ms', true);
-                SELECT p.role, p.is_active INTO profile_role, profile_active
-                  FROM public.user_profiles p
-                 WHERE p.user_id = target;
-                IF NOT FOUND THEN
-                    RAISE EXCEPTION 'no auth user % to make a profile for', target
-                        USING ERRCODE = 'no_data_found';
-                END IF;
+                RAISE EXCEPTION 'no auth user % to make a profile for', target
+                    USING ERRCODE = 'no_data_found';
             END IF;
         END IF;
 

@@ -59,6 +59,18 @@ def test_rule__is_written_nowhere_in_the_package_code(rule):
 
 
 @pytest.mark.parametrize("rule", RULES)
+def test_rule__is_written_in_no_other_database_object_usersync_installs(rule):
+    """The newest file of every family migrate runs (the triggers, the hook, ...)."""
+    from usersync.schema.manifest import migration_files, newest_versions
+
+    pattern = re.compile(RULES[rule], re.IGNORECASE)
+    others = [n for n in newest_versions(migration_files()) if f"{n}.sql" != RULES_FILE]
+    assert others, "no schema file found"
+    copies = [name for name in others if pattern.search(schema_file(name))]
+    assert copies == [], f"{rule} is written again in {copies}"
+
+
+@pytest.mark.parametrize("rule", RULES)
 def test_rule__is_written_once_in_the_rules_file(rule):
     text = schema_file(RULES_FILE)
     found = re.findall(RULES[rule], text, re.IGNORECASE)
