@@ -16,9 +16,9 @@ from django.template.response import TemplateResponse
 
 from usersync.errors import UsersyncError
 from usersync.naming import user_label
+from usersync.roles import admin_role, allowed_roles
 from usersync.staff import actions as staff_actions
 from usersync.staff.identity import actor_for
-from usersync.sync.profiles import allowed_roles
 
 # One request changes at most this many users: each is its own short transaction.
 MAX_SELECTED = 1000
@@ -138,7 +138,7 @@ def _named_users(queryset: QuerySet) -> QuerySet:
 
 
 def _active_admins(profiles: list) -> list:
-    return [p for p in profiles if p.role == staff_actions.admin_role() and p.is_active]
+    return [p for p in profiles if p.role == admin_role() and p.is_active]
 
 
 @admin.action(permissions=["change"], description="Deactivate selected profiles…")

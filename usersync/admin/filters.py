@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from usersync.db.connection import connection
 from usersync.db.rows import as_dicts
 from usersync.db.sql import query
-from usersync.sync.profiles import allowed_roles
+from usersync.roles import allowed_roles
 
 
 def provider_label(provider: str) -> str:

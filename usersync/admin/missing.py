@@ -21,10 +21,10 @@ from usersync.admin.person import person_link
 from usersync.conf import conf
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
+from usersync.roles import allowed_roles, default_role
 from usersync.staff import actions as staff_actions
 from usersync.staff.identity import actor_for
-from usersync.sync.defaults import default_role
-from usersync.sync.profiles import allowed_roles, create_profile
+from usersync.sync.profiles import create_profile
 
 
 class CreateProfileForm(forms.Form):

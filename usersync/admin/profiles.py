@@ -32,9 +32,9 @@ from usersync.admin.profile_buttons import ProfileButtonsMixin
 from usersync.errors import UsersyncError
 from usersync.models import UserProfile
 from usersync.naming import auth_user_label
+from usersync.roles import allowed_roles
 from usersync.staff import actions as staff_actions
 from usersync.staff.identity import actor_for
-from usersync.sync.profiles import allowed_roles
 
 AUTH_FACTS = (
     "auth_user_id",

@@ -33,6 +33,7 @@ from usersync.http import (
     refuse_unknown_fields,
 )
 from usersync.logs import quota
+from usersync.roles import check_role
 from usersync.staff import actions as staff_actions
 from usersync.sync import profiles
 
@@ -44,13 +45,7 @@ def _user_id(value: str) -> uuid.UUID:
 
 
 def _role(value: str | None) -> str | None:
-    if value is not None and value not in profiles.allowed_roles():
-        raise HttpError(
-            400,
-            f"unknown role {value[:60]!r}; allowed: {', '.join(profiles.allowed_roles())}",
-            "role",
-        )
-    return value
+    return None if value is None else check_role(value)
 
 
 def _detail(user_id: uuid.UUID) -> dict:

@@ -22,7 +22,6 @@ from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
 from usersync.errors import (
     ActorNotAllowed,
-    BadInput,
     InvalidField,
     LastActiveAdmin,
     NoProfile,
@@ -34,9 +33,9 @@ from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.models import AdminAuditLog, AuthUser, UserProfile
 from usersync.naming import auth_user_label
+from usersync.roles import admin_role, check_role
 from usersync.supabase_auth import bans as auth_bans
 from usersync.supabase_auth.sessions import revoke_sessions
-from usersync.sync.profiles import check_role
 
 # deactivation_reason is VARCHAR(255).
 REASON_MAX_LENGTH = 255
@@ -130,10 +129,6 @@ def _email(user_id: uuid.UUID) -> str | None:
     return AuthUser.objects.filter(pk=user_id).values_list("email", flat=True).first()
 
 
-def admin_role() -> str:
-    return conf.ADMIN_ROLE
-
-
 def _existing_auth_user(user_id: uuid.UUID | None) -> uuid.UUID | None:
     """deactivated_by references auth.users: a stale link must not fail the change."""
     if user_id is None or not AuthUser.objects.filter(pk=user_id).exists():
@@ -212,10 +207,7 @@ def change_role(
     user_id = parse_user_id(user_id)
     if actor.auth_user_id == user_id:
         raise OwnProfile(f"you cannot change your own role (user {user_id})")
-    try:
-        check_role(new_role)
-    except BadInput as error:
-        raise InvalidField("role", str(error)) from None
+    check_role(new_role)
     reason = _clean_reason(reason)
     with database_errors(), atomic():
         profile = _locked_profile(user_id, actor)

@@ -14,19 +14,8 @@ from usersync.db.connection import alias, atomic, connection
 from usersync.db.errors import database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import Misconfigured, NotMigrated
-
-
-def default_role() -> str:
-    """USERSYNC_DEFAULT_ROLE, the role a profile gets unless one is chosen. Raises
-    Misconfigured when it is USERSYNC_ADMIN_ROLE: everyone would be made an admin."""
-    role = conf.DEFAULT_ROLE
-    if role == conf.ADMIN_ROLE:
-        raise Misconfigured(
-            f"USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both {str(role)[:50]!r}: "
-            f"usersync makes no profile by default until the default role is not the admin role"
-        )
-    return role
+from usersync.errors import NotMigrated
+from usersync.roles import default_role
 
 
 def stored_default_role() -> str | None:

@@ -17,20 +17,10 @@ from usersync.db.transactions import read_only_snapshot
 from usersync.errors import BadInput, OwnProfile, ProfileExists, UnknownUser
 from usersync.ids import parse_user_id
 from usersync.logs import audit
+from usersync.roles import check_role, default_role
 from usersync.supabase_auth.sessions import revoke_sessions
-from usersync.sync.defaults import default_role
 
 INACTIVE_AT_CREATION = "created inactive"
-
-
-def allowed_roles() -> list[str]:
-    return list(conf.ALLOWED_ROLES)
-
-
-def check_role(role: str) -> str:
-    if role not in allowed_roles():
-        raise BadInput(f"unknown role {role[:60]!r}; allowed: {', '.join(allowed_roles())}")
-    return role
 
 
 @dataclass(frozen=True)
