@@ -12,7 +12,7 @@ from django.urls import reverse
 from usersync.admin.export import keyset_rows
 from usersync.logs import audit
 from usersync.models import UserProfile
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def read_csv(response) -> list[dict]:
 def test_profile_export__follows_the_list_filters(admin_client, auth_user_factory):
     auth_user_factory(email="ann@example.com", provider="google")
     bob = auth_user_factory(email="bob@example.com")
-    staff_actions.deactivate(bob.pk, audit.Actor("admin:boss"), '=HYPERLINK("x")')
+    staff_changes.deactivate(bob.pk, audit.Actor("admin:boss"), '=HYPERLINK("x")')
     url = reverse("admin:usersync_userprofile_export")
     rows = read_csv(admin_client.get(url, {"is_active__exact": "0"}))
     assert [(r["email"], r["provider"], r["is_active"]) for r in rows] == [
@@ -72,8 +72,8 @@ def test_keyset_rows__pages_through_every_row_once(auth_user_factory):
 
 def test_audit_export__newest_first_with_target_email(admin_client, auth_user_factory):
     ann = auth_user_factory(email="ann@example.com")
-    staff_actions.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
-    staff_actions.reactivate(ann.pk, audit.Actor("admin:boss"), "appeal")
+    staff_changes.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
+    staff_changes.reactivate(ann.pk, audit.Actor("admin:boss"), "appeal")
     rows = read_csv(admin_client.get(reverse("admin:usersync_adminauditlog_export")))
     assert [(r["action"], r["target_email"], r["reason"]) for r in rows] == [
         ("reactivated", "ann@example.com", "appeal"),

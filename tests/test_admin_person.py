@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from usersync.logs import audit
 from usersync.models import AdminAuditLog, TriggerFailure, UserActivityLog, UserProfile
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_person_page__names_the_deactivation_with_when_who_and_why(
 ):
     boss = make_admin(email="boss@example.com")
     ann = confirmed(email="ann@example.com")
-    staff_actions.deactivate(ann.pk, audit.Actor("admin:boss", boss.pk), "chargeback fraud")
+    staff_changes.deactivate(ann.pk, audit.Actor("admin:boss", boss.pk), "chargeback fraud")
     text = verdict(admin_client, ann)
     assert text.startswith("Locked out: profile deactivated on ")
     assert text.endswith(" by boss@example.com — chargeback fraud")
@@ -70,7 +70,7 @@ def test_person_page__names_the_deactivation_with_when_who_and_why(
 
 def test_person_page__without_deactivator_names_the_audit_actor(admin_client, confirmed):
     ann = confirmed(email="ann@example.com")
-    staff_actions.deactivate(ann.pk, audit.Actor("command:deactivate"), "left the company")
+    staff_changes.deactivate(ann.pk, audit.Actor("command:deactivate"), "left the company")
     assert " by command:deactivate — left the company" in verdict(admin_client, ann)
 
 
@@ -101,8 +101,8 @@ def test_person_page__shows_failures_audit_and_activity_newest_first(
     make_admin(email="boss@example.com")
     ann = confirmed(email="ann@example.com")
     actor = audit.Actor("admin:boss")
-    staff_actions.change_role(ann.pk, "admin", actor, "first")
-    staff_actions.change_role(ann.pk, "user", actor, "second")
+    staff_changes.change_role(ann.pk, "admin", actor, "first")
+    staff_changes.change_role(ann.pk, "user", actor, "second")
     UserActivityLog.objects.create(user_id=ann.pk, activity_type="login")
     TriggerFailure.objects.create(user_id=ann.pk, source="insert", sqlstate="23505", message="x")
     response = admin_client.get(person(ann.pk))
@@ -160,7 +160,7 @@ def test_person_page__linked_from_profile_history_missing_list_and_audit(
     assert f'href="{person(bob.pk)}"' in missing.content.decode()
     bob_page = admin_client.get(reverse("admin:usersync_userwithoutprofile_change", args=[bob.pk]))
     assert f'href="{person(bob.pk)}"' in bob_page.content.decode()
-    staff_actions.change_role(ann.pk, "admin", audit.Actor("admin:boss"))
+    staff_changes.change_role(ann.pk, "admin", audit.Actor("admin:boss"))
     audit_list = admin_client.get(reverse("admin:usersync_adminauditlog_changelist"))
     assert f'<a href="{person(ann.pk)}">ann@example.com</a>' in audit_list.content.decode()
 

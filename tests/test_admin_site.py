@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, ChatErrorLog, StaffLink, UserActivityLog
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_index__shows_the_sync_status_with_links_to_the_lists(admin_client, auth
 
 def test_index__after_a_sync_reports_it_and_full_sync(admin_client, auth_user_factory):
     auth_user_factory(with_profile=False)
-    staff_actions.run_sync(Actor("admin:admin"))
+    staff_changes.run_sync(Actor("admin:admin"))
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE auth.users DISABLE TRIGGER on_auth_user_created")
     status = status_of(admin_client.get(reverse("admin:index")))
@@ -76,8 +76,8 @@ LOGS = {
 @pytest.fixture
 def log_rows(auth_user_factory):
     alice, bob = auth_user_factory(email="alice@example.com"), auth_user_factory()
-    staff_actions.deactivate(bob.pk, Actor("admin:alice", alice.pk), "spam")
-    staff_actions.change_role(alice.pk, "admin", Actor("admin:root"))
+    staff_changes.deactivate(bob.pk, Actor("admin:alice", alice.pk), "spam")
+    staff_changes.change_role(alice.pk, "admin", Actor("admin:root"))
     UserActivityLog.objects.create(user_id=alice.pk, activity_type="login")
     UserActivityLog.objects.create(user_id=bob.pk, activity_type="chat")
     ChatErrorLog.objects.create(user_id=bob.pk, error_type="timeout", message="no answer")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from usersync.logs import audit
 from usersync.models import AdminAuditLog, UserProfile
 from usersync.naming import user_label
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_deactivate_button__confirms_with_a_reason_then_returns_to_the_profile(
 
 def test_reactivate_button__asks_a_reason_and_audits_it(admin_client, auth_user_factory):
     ann = auth_user_factory(email="ann@example.com")
-    staff_actions.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
+    staff_changes.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
     button = reverse("admin:usersync_userprofile_reactivate", args=[profile(ann).pk])
     assert "Reactivate this profile?" in admin_client.get(button).content.decode()
     response = admin_client.post(button, {"post": "yes", "reason": "appeal"}, follow=True)
@@ -131,7 +131,7 @@ def test_bulk_role_change__keeps_the_last_active_admin(admin_client, make_admin)
 
 def test_audit_log__readable_actions_and_plural_title(admin_client, auth_user_factory):
     ann = auth_user_factory(email="ann@example.com")
-    staff_actions.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
+    staff_changes.deactivate(ann.pk, audit.Actor("admin:boss"), "spam")
     response = admin_client.get(reverse("admin:usersync_adminauditlog_changelist"))
     text = response.content.decode()
     assert "Deactivated" in text and '<td class="field-action">deactivated' not in text

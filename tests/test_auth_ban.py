@@ -12,7 +12,7 @@ from tests.db import connect
 from usersync.errors import LastActiveAdmin
 from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, UserProfile
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 from usersync.supabase_auth.bans import BANNED_UNTIL, DETAILS_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,14 +46,14 @@ def details(change) -> dict:
 
 def test_deactivate__bans_in_supabase_auth_and_reactivate_lifts_it(auth_user_factory, actor):
     user = auth_user_factory()
-    deactivated = staff_actions.deactivate(user.pk, actor, "left the company")
+    deactivated = staff_changes.deactivate(user.pk, actor, "left the company")
     assert banned_until(user.pk) == BANNED_UNTIL
     assert details(deactivated) == {
         "set_by_usersync": True,
         "banned_until": "2999-12-31T23:59:59+00:00",
         "previous_banned_until": None,
     }
-    reactivated = staff_actions.reactivate(user.pk, actor, "came back")
+    reactivated = staff_changes.reactivate(user.pk, actor, "came back")
     assert banned_until(user.pk) is None
     assert details(reactivated) == {"lifted": True, "banned_until": None}
 
@@ -62,27 +62,27 @@ def test_a_ban_set_in_supabase_before__comes_back_at_reactivation(auth_user_fact
     user = auth_user_factory()
     supabase_ban = dt.datetime.now(dt.UTC) + SUPABASE_BAN
     ban_in_supabase(user.pk, supabase_ban)
-    deactivated = staff_actions.deactivate(user.pk, actor, "abuse")
+    deactivated = staff_changes.deactivate(user.pk, actor, "abuse")
     assert banned_until(user.pk) == BANNED_UNTIL
     assert details(deactivated)["previous_banned_until"] == supabase_ban.isoformat()
-    staff_actions.reactivate(user.pk, actor)
+    staff_changes.reactivate(user.pk, actor)
     assert banned_until(user.pk) == supabase_ban
 
 
 def test_an_expired_supabase_ban__is_not_brought_back(auth_user_factory, actor):
     user = auth_user_factory()
     ban_in_supabase(user.pk, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    staff_actions.deactivate(user.pk, actor, "abuse")
-    staff_actions.reactivate(user.pk, actor)
+    staff_changes.deactivate(user.pk, actor, "abuse")
+    staff_changes.reactivate(user.pk, actor)
     assert banned_until(user.pk) is None
 
 
 def test_a_ban_changed_in_supabase_after_deactivation__is_left_as_it_is(auth_user_factory, actor):
     user = auth_user_factory()
-    staff_actions.deactivate(user.pk, actor, "abuse")
+    staff_changes.deactivate(user.pk, actor, "abuse")
     supabase_ban = dt.datetime.now(dt.UTC) + SUPABASE_BAN
     ban_in_supabase(user.pk, supabase_ban)
-    reactivated = staff_actions.reactivate(user.pk, actor)
+    reactivated = staff_changes.reactivate(user.pk, actor)
     assert banned_until(user.pk) == supabase_ban
     assert details(reactivated)["lifted"] is False
     assert UserProfile.objects.get(user_id=user.pk).is_active is True
@@ -93,10 +93,10 @@ def test_with_the_setting_off__neither_bans_nor_lifts(auth_user_factory, actor, 
     supabase_ban = dt.datetime.now(dt.UTC) + SUPABASE_BAN
     ban_in_supabase(user.pk, supabase_ban)
     settings.USERSYNC_BAN_IN_SUPABASE_AUTH = False
-    deactivated = staff_actions.deactivate(user.pk, actor, "abuse")
+    deactivated = staff_changes.deactivate(user.pk, actor, "abuse")
     assert banned_until(user.pk) == supabase_ban
     assert DETAILS_KEY not in AdminAuditLog.objects.get(pk=deactivated.audit_id).details
-    reactivated = staff_actions.reactivate(user.pk, actor)
+    reactivated = staff_changes.reactivate(user.pk, actor)
     assert banned_until(user.pk) == supabase_ban
     assert DETAILS_KEY not in AdminAuditLog.objects.get(pk=reactivated.audit_id).details
 
@@ -105,7 +105,7 @@ def test_a_refused_deactivation__leaves_banned_until_untouched(auth_user_factory
     admin = auth_user_factory()
     UserProfile.objects.filter(user_id=admin.pk).update(role="admin")
     with pytest.raises(LastActiveAdmin):
-        staff_actions.deactivate(admin.pk, Actor("admin:bob"), "testing")
+        staff_changes.deactivate(admin.pk, Actor("admin:bob"), "testing")
     assert banned_until(admin.pk) is None
 
 
@@ -120,7 +120,7 @@ def test_the_ban__is_undone_with_a_deactivation_that_fails_later(auth_user_facto
         )
     try:
         with pytest.raises(Exception, match="test_refuse_deactivations"):
-            staff_actions.deactivate(user.pk, actor, "abuse")
+            staff_changes.deactivate(user.pk, actor, "abuse")
     finally:
         with connect() as admin:
             admin.execute(

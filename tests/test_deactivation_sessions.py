@@ -14,8 +14,8 @@ from tests.auth_hook import call_hook, make_event
 from usersync.admin.actions import sessions_ended_message
 from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, UserProfile
-from usersync.staff import actions as staff_actions
-from usersync.staff.actions import LastActiveAdmin
+from usersync.staff import changes as staff_changes
+from usersync.staff.changes import LastActiveAdmin
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_deactivate__ends_exactly_that_users_sessions_and_refresh_tokens(auth_us
     sign_in(bob.pk), sign_in(bob.pk, refreshes=3)
     sign_in(carol.pk)
     sign_in(actor.auth_user_id)
-    change = staff_actions.deactivate(bob.pk, actor, "compromised")
+    change = staff_changes.deactivate(bob.pk, actor, "compromised")
     assert change.sessions_revoked == 2
     assert change.as_dict()["sessions_revoked"] == 2
     assert sessions_and_tokens(bob.pk) == (0, 0)
@@ -82,7 +82,7 @@ def test_deactivate__ends_exactly_that_users_sessions_and_refresh_tokens(auth_us
 def test_deactivate__audits_how_many_sessions_it_ended(auth_user_factory, actor):
     bob = auth_user_factory(email="bob@example.com")
     sign_in(bob.pk)
-    staff_actions.deactivate(bob.pk, actor, "contract ended")
+    staff_changes.deactivate(bob.pk, actor, "contract ended")
     entry = AdminAuditLog.objects.get(action="deactivated")
     assert entry.details == {
         "email": "bob@example.com",
@@ -98,7 +98,7 @@ def test_deactivate__audits_how_many_sessions_it_ended(auth_user_factory, actor)
 
 def test_deactivate__a_user_without_sessions_audits_zero(auth_user_factory, actor):
     bob = auth_user_factory()
-    assert staff_actions.deactivate(bob.pk, actor, "left").sessions_revoked == 0
+    assert staff_changes.deactivate(bob.pk, actor, "left").sessions_revoked == 0
     assert AdminAuditLog.objects.get(action="deactivated").details["sessions_revoked"] == 0
 
 
@@ -107,7 +107,7 @@ def test_deactivate__refused_leaves_the_sessions(auth_user_factory):
     UserProfile.objects.filter(user_id=last_admin.pk).update(role="admin")
     sign_in(last_admin.pk)
     with pytest.raises(LastActiveAdmin):
-        staff_actions.deactivate(last_admin.pk, Actor("command:test"), "oops")
+        staff_changes.deactivate(last_admin.pk, Actor("command:test"), "oops")
     assert sessions_and_tokens(last_admin.pk) == (1, 2)
 
 
@@ -118,7 +118,7 @@ def test_deactivate__without_auth_sessions_works_and_says_nothing_of_sessions(
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE auth.refresh_tokens RENAME TO refresh_tokens_away")
         cursor.execute("ALTER TABLE auth.sessions RENAME TO sessions_away")
-    change = staff_actions.deactivate(bob.pk, actor, "left")
+    change = staff_changes.deactivate(bob.pk, actor, "left")
     assert change.sessions_revoked is None
     assert "sessions_revoked" not in change.as_dict()
     assert "sessions_revoked" not in AdminAuditLog.objects.get(action="deactivated").details
@@ -126,9 +126,9 @@ def test_deactivate__without_auth_sessions_works_and_says_nothing_of_sessions(
 
 def test_reactivate__ends_no_sessions(auth_user_factory, actor):
     bob = auth_user_factory()
-    staff_actions.deactivate(bob.pk, actor, "mistake")
+    staff_changes.deactivate(bob.pk, actor, "mistake")
     sign_in(bob.pk)
-    change = staff_actions.reactivate(bob.pk, actor)
+    change = staff_changes.reactivate(bob.pk, actor)
     assert change.sessions_revoked is None
     assert sessions_and_tokens(bob.pk) == (1, 2)
 
@@ -173,10 +173,10 @@ def test_deactivated_user__gets_no_new_access_token_until_reactivated(auth_user_
     event = make_event(bob.pk, method="token_refresh")
     event["claims"]["session_id"] = str(session_id)
     assert call_hook(event)["claims"]["user_is_active"] is True
-    staff_actions.deactivate(bob.pk, actor, "breach")
+    staff_changes.deactivate(bob.pk, actor, "breach")
     assert call_hook(event)["error"]["http_code"] == 403
     assert sessions_and_tokens(bob.pk) == (0, 0)
-    staff_actions.reactivate(bob.pk, actor)
+    staff_changes.reactivate(bob.pk, actor)
     assert call_hook(make_event(bob.pk))["claims"]["user_role"] == "user"
 
 

@@ -79,7 +79,7 @@ def test_create_profile__returns_the_profile_and_audits_the_actor():
         usersync.create_profile(user.pk)
 
 
-def test_staff_actions__change_deactivate_and_reactivate_with_audit(admin):
+def test_staff_changes__change_deactivate_and_reactivate_with_audit(admin):
     user = AuthUserFactory()
     changed = usersync.change_role(user.pk, "admin", actor="support:ada", reason="promoted")
     assert isinstance(changed, usersync.StaffChange)
@@ -98,7 +98,7 @@ def test_staff_actions__change_deactivate_and_reactivate_with_audit(admin):
         usersync.reactivate(user.pk, actor="support:ada")
 
 
-def test_staff_actions__refuse_an_actor_deactivating_themselves(admin):
+def test_staff_changes__refuse_an_actor_deactivating_themselves(admin):
     with pytest.raises(usersync.OwnProfile):
         usersync.deactivate(admin.pk, actor=usersync.Actor("support:ada", admin.pk), reason="x")
     assert profile_of(admin).is_active is True

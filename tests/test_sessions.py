@@ -131,12 +131,12 @@ def test_session_check__probes_auth_sessions_once_by_its_primary_key(caller):
 
 def test_session_check__a_deactivation_signs_the_user_out_of_django(client, make_admin, caller):
     from usersync.logs.audit import Actor
-    from usersync.staff import actions as staff_actions
+    from usersync.staff import changes as staff_changes
 
     member = make_admin()  # a second admin, so that one active admin remains
     session = insert_session(member.pk)
     assert call(client, "decorator", member, session_id=str(session)).status_code == 200
-    staff_actions.deactivate(member.pk, Actor("test", auth_user_id=caller.pk), "left")
+    staff_changes.deactivate(member.pk, Actor("test", auth_user_id=caller.pk), "left")
     response = call(client, "decorator", member, session_id=str(session))
     assert (response.status_code, error_of(response)) == (401, SESSION_NOT_FOUND)
 

@@ -38,7 +38,7 @@ _EXPORTS = {
     "CreatedProfile": "usersync.sync.profiles",
     "PreservationReport": "usersync.sync.profiles",
     "PreservedProfile": "usersync.sync.profiles",
-    "StaffChange": "usersync.staff.actions",
+    "StaffChange": "usersync.staff.changes",
     "Actor": "usersync.logs.audit",
     # errors
     "UsersyncError": "usersync.errors",
@@ -109,7 +109,7 @@ if TYPE_CHECKING:
         status,
         sync_users,
     )
-    from usersync.staff.actions import StaffChange
+    from usersync.staff.changes import StaffChange
     from usersync.sync.backfill import BatchResult, PlannedProfile, SyncPlan, SyncResult
     from usersync.sync.profiles import CreatedProfile, PreservationReport, PreservedProfile
     from usersync.sync.status import LastSync, SyncStatus

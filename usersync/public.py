@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Callable, Sequence
 
 from usersync.logs.audit import Actor
-from usersync.staff import actions
-from usersync.staff.actions import StaffChange
+from usersync.staff import changes
+from usersync.staff.changes import StaffChange
 from usersync.sync import backfill, profiles
 from usersync.sync.backfill import BatchResult, SyncPlan, SyncResult
 from usersync.sync.profiles import CreatedProfile, PreservationReport
@@ -85,20 +85,20 @@ def change_role(
 ) -> StaffChange:
     """Give a user another role (one of USERSYNC_ALLOWED_ROLES), audited. Refuses to
     take the admin role from the last active admin."""
-    return actions.change_role(user_id, role, _actor(actor), reason)
+    return changes.change_role(user_id, role, _actor(actor), reason)
 
 
 def deactivate(user_id: str | uuid.UUID, *, actor: str | Actor, reason: str) -> StaffChange:
     """Deactivate a user's profile, saying why, audited. Refuses the last active admin,
     and the actor's own profile."""
-    return actions.deactivate(user_id, _actor(actor), reason)
+    return changes.deactivate(user_id, _actor(actor), reason)
 
 
 def reactivate(
     user_id: str | uuid.UUID, *, actor: str | Actor, reason: str | None = None
 ) -> StaffChange:
     """Reactivate a user's profile and clear its deactivation details, audited."""
-    return actions.reactivate(user_id, _actor(actor), reason)
+    return changes.reactivate(user_id, _actor(actor), reason)
 
 
 def preservation_report(

@@ -1,6 +1,6 @@
 """Admin actions, after Django's contrib/admin/actions.py: declared permissions, an
 intermediate confirmation page where the change needs more input (a reason, a role),
-then message_user. The changes themselves are usersync's (staff_actions, profiles)."""
+then message_user. The changes themselves are usersync's (staff_changes, profiles)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from usersync.errors import UsersyncError
 from usersync.naming import user_label
 from usersync.roles import admin_role, allowed_roles
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 from usersync.staff.identity import actor_for
 
 # One request changes at most this many users: each is its own short transaction.
@@ -92,7 +92,7 @@ def confirmation_page(
 
 def _reason_field(help_text: str) -> forms.CharField:
     return forms.CharField(
-        max_length=staff_actions.REASON_MAX_LENGTH,
+        max_length=staff_changes.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=help_text,
     )
@@ -152,7 +152,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         ended: list[int] = []
 
         def deactivate(user_id: uuid.UUID) -> None:
-            change = staff_actions.deactivate(user_id, actor, reason)
+            change = staff_changes.deactivate(user_id, actor, reason)
             if change.sessions_revoked is not None:
                 ended.append(change.sessions_revoked)
 
@@ -195,7 +195,7 @@ def reactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             modeladmin,
             request,
             _named_users(queryset),
-            lambda user_id: staff_actions.reactivate(user_id, actor, reason),
+            lambda user_id: staff_changes.reactivate(user_id, actor, reason),
             "Reactivated",
         )
         return None
@@ -226,7 +226,7 @@ def change_role_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, que
             modeladmin,
             request,
             _named_users(queryset),
-            lambda user_id: staff_actions.change_role(user_id, role, actor, reason),
+            lambda user_id: staff_changes.change_role(user_id, role, actor, reason),
             f"Gave the role {role} to",
         )
         return None

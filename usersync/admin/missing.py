@@ -22,7 +22,7 @@ from usersync.conf import conf
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
 from usersync.roles import allowed_roles, default_role
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 from usersync.staff.identity import actor_for
 from usersync.sync.profiles import create_profile
 
@@ -183,7 +183,7 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
         changelist = reverse(f"{self.admin_site.name}:usersync_userwithoutprofile_changelist")
         if request.method == "POST":
             try:
-                result = staff_actions.run_sync(actor_for(request.user))
+                result = staff_changes.run_sync(actor_for(request.user))
             except UsersyncError as error:
                 self.message_user(request, f"The sync did not run: {error}", messages.ERROR)
             else:

@@ -1,6 +1,6 @@
 """The profiles admin: every profile with its auth user's facts, fast at a million rows
 (one joined query per page, no full count), role edits and (de)activation through
-usersync.staff.actions, each audited."""
+usersync.staff.changes, each audited."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from usersync.errors import UsersyncError
 from usersync.models import UserProfile
 from usersync.naming import auth_user_label
 from usersync.roles import allowed_roles
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 from usersync.staff.identity import actor_for
 
 AUTH_FACTS = (
@@ -223,11 +223,11 @@ class UserProfileAdmin(
         return queryset.filter(Q(user_id=user_id) | Q(pk=user_id)), False
 
     def save_model(self, request: HttpRequest, obj: UserProfile, form, change: bool) -> None:
-        """Only the role is editable, and it changes through staff_actions (locked, audited)."""
+        """Only the role is editable, and it changes through staff_changes (locked, audited)."""
         if "role" not in form.changed_data:
             return
         try:
-            staff_actions.change_role(
+            staff_changes.change_role(
                 obj.user_id,
                 form.cleaned_data["role"],
                 actor_for(request.user),

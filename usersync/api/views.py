@@ -34,7 +34,7 @@ from usersync.http import (
 )
 from usersync.logs import quota
 from usersync.roles import check_role
-from usersync.staff import actions as staff_actions
+from usersync.staff import changes as staff_changes
 from usersync.sync import profiles
 
 
@@ -104,11 +104,11 @@ def user(request: HttpRequest, user_id: str) -> HttpResponse:
     actor = api_actor(request)
     wanted = []
     if is_active is True:
-        wanted.append((staff_actions.reactivate, (uid, actor, reason)))
+        wanted.append((staff_changes.reactivate, (uid, actor, reason)))
     if role is not None:
-        wanted.append((staff_actions.change_role, (uid, role, actor, reason)))
+        wanted.append((staff_changes.change_role, (uid, role, actor, reason)))
     if is_active is False:
-        wanted.append((staff_actions.deactivate, (uid, actor, reason)))
+        wanted.append((staff_changes.deactivate, (uid, actor, reason)))
     changes = []
     with atomic():  # both changes or neither
         for action, arguments in wanted:
@@ -140,7 +140,7 @@ def sync(request: HttpRequest) -> HttpResponse:
     data = read_json(request)
     refuse_unknown_fields(data, {"dry_run"})
     dry_run = field_bool(data, "dry_run", default=False)
-    result = sync_engine.plan() if dry_run else staff_actions.run_sync(api_actor(request))
+    result = sync_engine.plan() if dry_run else staff_changes.run_sync(api_actor(request))
     return JsonResponse(result.as_dict())
 
 

@@ -22,8 +22,8 @@ from usersync.errors import (
 )
 from usersync.logs.audit import Actor
 from usersync.models import AdminAuditLog, SyncRun, UserProfile
-from usersync.staff import actions as staff_actions
-from usersync.staff.actions import ACTIVE_ADMINS_LOCK
+from usersync.staff import changes as staff_changes
+from usersync.staff.changes import ACTIVE_ADMINS_LOCK
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def profile(user) -> UserProfile:
 
 def test_change_role__changes_it_and_audits_the_old_and_new_role(auth_user_factory, actor):
     target = auth_user_factory(email="bob@example.com")
-    change = staff_actions.change_role(str(target.pk), "admin", actor, reason="  runs support ")
+    change = staff_changes.change_role(str(target.pk), "admin", actor, reason="  runs support ")
     assert profile(target).role == "admin"
     entry = AdminAuditLog.objects.get()
     assert (entry.pk, change.audit_id) == (change.audit_id, entry.pk)
@@ -98,7 +98,7 @@ def test_change_role__refuses_an_unknown_or_unchanged_role(
 ):
     target = auth_user_factory()
     with pytest.raises(error, match=message):
-        staff_actions.change_role(target.pk, role, actor)
+        staff_changes.change_role(target.pk, role, actor)
     assert not AdminAuditLog.objects.exists()
 
 
@@ -106,14 +106,14 @@ def test_change_role__refuses_to_take_the_admin_role_from_the_last_active_admin(
     staff_member, actor
 ):
     with pytest.raises(LastActiveAdmin, match="last active admin profile"):
-        staff_actions.change_role(staff_member.pk, "user", Actor("admin:other"))
+        staff_changes.change_role(staff_member.pk, "user", Actor("admin:other"))
     assert profile(staff_member).role == "admin"
     assert not AdminAuditLog.objects.exists()
 
 
 def test_deactivate__sets_the_deactivation_fields_and_audits_them(auth_user_factory, actor):
     target = auth_user_factory(email="bob@example.com")
-    change = staff_actions.deactivate(target.pk, actor, "left the company")
+    change = staff_changes.deactivate(target.pk, actor, "left the company")
     row = profile(target)
     assert (row.is_active, row.deactivated_by_id, row.deactivation_reason) == (
         False,
@@ -145,7 +145,7 @@ def test_deactivate__by_a_staff_member_without_linked_auth_user_leaves_deactivat
     auth_user_factory,
 ):
     target = auth_user_factory()
-    staff_actions.deactivate(target.pk, Actor("admin:carol"), "spam")
+    staff_changes.deactivate(target.pk, Actor("admin:carol"), "spam")
     assert profile(target).deactivated_by_id is None
     assert AdminAuditLog.objects.get().actor_user_id is None
 
@@ -153,15 +153,15 @@ def test_deactivate__by_a_staff_member_without_linked_auth_user_leaves_deactivat
 def test_deactivate__refuses_the_actors_own_profile(staff_member, auth_user_factory, actor):
     UserProfile.objects.filter(user_id=auth_user_factory().pk).update(role="admin")
     with pytest.raises(OwnProfile, match="you cannot deactivate your own profile"):
-        staff_actions.deactivate(staff_member.pk, actor, "testing")
+        staff_changes.deactivate(staff_member.pk, actor, "testing")
     assert profile(staff_member).is_active is True
 
 
 def test_change_role__refuses_the_actors_own_profile(staff_member, actor):
     with pytest.raises(OwnProfile, match="you cannot change your own role"):
-        staff_actions.change_role(staff_member.pk, "user", actor)
+        staff_changes.change_role(staff_member.pk, "user", actor)
     with pytest.raises(OwnProfile):
-        staff_actions.change_role(staff_member.pk, "admin", Actor("admin:alice", staff_member.pk))
+        staff_changes.change_role(staff_member.pk, "admin", Actor("admin:alice", staff_member.pk))
     assert profile(staff_member).role == "admin"
 
 
@@ -171,9 +171,9 @@ def test_deactivate__refuses_the_last_active_admin_but_not_one_of_two(
     other_admin = auth_user_factory()
     UserProfile.objects.filter(user_id=other_admin.pk).update(role="admin", is_active=False)
     with pytest.raises(LastActiveAdmin, match=f"cannot deactivate {staff_member.email}:"):
-        staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
-    staff_actions.reactivate(other_admin.pk, Actor("admin:bob"))
-    staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+        staff_changes.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    staff_changes.reactivate(other_admin.pk, Actor("admin:bob"))
+    staff_changes.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     assert profile(staff_member).is_active is False
 
 
@@ -189,9 +189,9 @@ def test_deactivate__counts_only_other_admins_who_can_sign_in(
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE auth.users SET {cannot_sign_in} WHERE id = %s", [other_admin.pk])
     with pytest.raises(LastActiveAdmin, match=f"cannot deactivate {staff_member.email}"):
-        staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+        staff_changes.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     with pytest.raises(LastActiveAdmin, match="cannot take the admin role from"):
-        staff_actions.change_role(staff_member.pk, "user", Actor("admin:bob"))
+        staff_changes.change_role(staff_member.pk, "user", Actor("admin:bob"))
     assert (profile(staff_member).role, profile(staff_member).is_active) == ("admin", True)
 
 
@@ -203,7 +203,7 @@ def test_deactivate__counts_an_admin_whose_ban_has_ended(staff_member, auth_user
             "UPDATE auth.users SET banned_until = now() - interval '1 day' WHERE id = %s",
             [other_admin.pk],
         )
-    staff_actions.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
+    staff_changes.deactivate(staff_member.pk, Actor("admin:bob"), "testing")
     assert profile(staff_member).is_active is False
 
 
@@ -217,7 +217,7 @@ def test_deactivate__counts_an_admin_whose_ban_has_ended(staff_member, auth_user
 def test_deactivate__needs_a_reason_that_fits_the_column(auth_user_factory, actor, reason, message):
     target = auth_user_factory()
     with pytest.raises(BadInput, match=message):
-        staff_actions.deactivate(target.pk, actor, reason)
+        staff_changes.deactivate(target.pk, actor, reason)
     assert profile(target).is_active is True
 
 
@@ -225,23 +225,23 @@ def test_deactivate__names_what_it_cannot_find_or_change(auth_user_factory, acto
     without_profile = auth_user_factory(with_profile=False)
     unknown = uuid.uuid4()
     inactive = auth_user_factory()
-    staff_actions.deactivate(inactive.pk, actor, "first")
+    staff_changes.deactivate(inactive.pk, actor, "first")
     with pytest.raises(NoProfile, match=f"^{without_profile.email} has no profile"):
-        staff_actions.deactivate(without_profile.pk, actor, "x")
+        staff_changes.deactivate(without_profile.pk, actor, "x")
     with pytest.raises(UnknownUser, match=f"no auth user with id {unknown}"):
-        staff_actions.deactivate(unknown, actor, "x")
+        staff_changes.deactivate(unknown, actor, "x")
     with pytest.raises(NothingToChange, match="is already inactive"):
-        staff_actions.deactivate(inactive.pk, actor, "again")
+        staff_changes.deactivate(inactive.pk, actor, "again")
     with pytest.raises(BadInput, match="not a user id"):
-        staff_actions.deactivate("nope", actor, "x")
+        staff_changes.deactivate("nope", actor, "x")
     assert AdminAuditLog.objects.count() == 1
 
 
 def test_reactivate__clears_the_deactivation_fields_and_audits_them(auth_user_factory, actor):
     target = auth_user_factory()
-    staff_actions.deactivate(target.pk, actor, "spam")
+    staff_changes.deactivate(target.pk, actor, "spam")
     deactivated = profile(target)
-    staff_actions.reactivate(target.pk, actor, reason="appeal accepted")
+    staff_changes.reactivate(target.pk, actor, reason="appeal accepted")
     row = profile(target)
     assert (row.is_active, row.deactivated_at, row.deactivated_by_id, row.deactivation_reason) == (
         True,
@@ -264,12 +264,12 @@ def test_reactivate__clears_the_deactivation_fields_and_audits_them(auth_user_fa
         "deactivation_reason": None,
     }
     with pytest.raises(NothingToChange, match="is already active"):
-        staff_actions.reactivate(target.pk, actor)
+        staff_changes.reactivate(target.pk, actor)
 
 
 def test_run_sync__creates_the_missing_profiles_and_audits_the_run(auth_user_factory, actor):
     missing = [auth_user_factory(with_profile=False) for _ in range(3)]
-    result = staff_actions.run_sync(actor)
+    result = staff_changes.run_sync(actor)
     assert result.created == 3
     assert UserProfile.objects.filter(user_id__in=[u.pk for u in missing]).count() == 3
     assert SyncRun.objects.get(pk=result.run_id).triggered_by == "admin:alice"
@@ -297,7 +297,7 @@ def test_deactivate__of_the_last_two_admins_at_once__refuses_one(auth_user_facto
 
     def deactivate(user_id: uuid.UUID) -> None:
         try:
-            staff_actions.deactivate(user_id, Actor(f"admin:{user_id}"), "both at once")
+            staff_changes.deactivate(user_id, Actor(f"admin:{user_id}"), "both at once")
             outcomes[user_id] = "deactivated"
         except LastActiveAdmin:
             outcomes[user_id] = "refused"
@@ -344,9 +344,9 @@ def test_change_role__by_an_admin_deactivated_meanwhile__waits_for_it_and_is_ref
 
     def demote() -> None:
         try:
-            staff_actions.change_role(target.pk, "user", actor)
+            staff_changes.change_role(target.pk, "user", actor)
             outcome.append("changed")
-        except staff_actions.ActorNotAllowed as refused:
+        except staff_changes.ActorNotAllowed as refused:
             outcome.append(str(refused))
         finally:
             connection.close()
@@ -373,9 +373,9 @@ def test_change_role__by_an_api_actor_whose_profile_is_not_admin__is_refused(
     auth_user_factory, staff_member
 ):
     plain, target = auth_user_factory(), auth_user_factory()
-    with pytest.raises(staff_actions.ActorNotAllowed):
-        staff_actions.change_role(target.pk, "admin", Actor("api:x", plain.pk, must_be_admin=True))
-    staff_actions.change_role(
+    with pytest.raises(staff_changes.ActorNotAllowed):
+        staff_changes.change_role(target.pk, "admin", Actor("api:x", plain.pk, must_be_admin=True))
+    staff_changes.change_role(
         target.pk, "admin", Actor("api:a", staff_member.pk, must_be_admin=True)
     )
     assert profile(target).role == "admin"
