@@ -15,10 +15,7 @@ from usersync.admin.filters import AuditUserFilter, ErrorTypeFilter, UserIdFilte
 from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import person_link
-from usersync.db.connection import atomic, connection
-from usersync.db.errors import database_errors
-from usersync.db.rows import fetch_one
-from usersync.db.sql import query
+from usersync.logs import failures
 from usersync.models import (
     AdminAuditLog,
     AuthUser,
@@ -177,13 +174,10 @@ class TriggerFailureAdmin(ReadOnlyAdmin):
 
     @admin.action(permissions=["acknowledge"], description="Acknowledge the selected hook failures")
     def acknowledge_hook_failures(self, request: HttpRequest, queryset: QuerySet) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        with database_errors(), atomic(), connection().cursor() as cursor:
-            cursor.execute(query("acknowledge_hook_failures"), {"ids": ids})
-            row = fetch_one(cursor)
-        text = f"Acknowledged {row['acknowledged']} access token hook failures"
-        if row["unrecorded"]:
-            text += f", and {row['unrecorded']} the hook could not record"
+        done = failures.acknowledge_hook_failures(queryset.values_list("pk", flat=True))
+        text = f"Acknowledged {done.acknowledged} access token hook failures"
+        if done.unrecorded:
+            text += f", and {done.unrecorded} the hook could not record"
         self.message_user(request, text + ".", messages.SUCCESS)
 
     @admin.display(description="claims sent")

@@ -8,8 +8,14 @@ WITH acknowledged AS (
        AND source = 'access_token_hook'
        AND resolved_at IS NULL
     RETURNING 1
+), counted AS (
+    SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS unrecorded
+      FROM usersync.access_token_hook_unrecorded_failures
+), reset AS (
+    -- Read first (counted), then reset.
+    SELECT setval('usersync.access_token_hook_unrecorded_failures', 1, false)
+      FROM counted
 )
 SELECT (SELECT count(*) FROM acknowledged) AS acknowledged,
-       (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
-          FROM usersync.access_token_hook_unrecorded_failures) AS unrecorded,
-       setval('usersync.access_token_hook_unrecorded_failures', 1, false) AS reset
+       (SELECT unrecorded FROM counted) AS unrecorded
+  FROM reset
