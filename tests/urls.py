@@ -3,6 +3,8 @@ Django REST framework view set behind usersync.contrib.drf."""
 
 from __future__ import annotations
 
+import asyncio
+
 from django.http import JsonResponse
 from django.urls import path
 from rest_framework import routers, viewsets
@@ -23,6 +25,28 @@ def whoami(request):
 @supabase_user_required(roles=["admin"])
 def admins_only(request):
     return JsonResponse({"ok": True})
+
+
+# Async views (tests/test_async_views.py): an asyncio.Event per name, made by the test
+# in its event loop. /app/async/wait/<name> waits until /app/async/open/<name> sets it.
+ASYNC_GATES: dict[str, asyncio.Event] = {}
+
+
+@supabase_user_required
+async def async_whoami(request):
+    return JsonResponse(request.supabase_user.as_dict())
+
+
+@supabase_user_required
+async def async_wait(request, name):
+    await asyncio.wait_for(ASYNC_GATES[name].wait(), timeout=10)
+    return JsonResponse({"user_id": str(request.supabase_user.user_id), "waited": name})
+
+
+@supabase_user_required
+async def async_open(request, name):
+    ASYNC_GATES[name].set()
+    return JsonResponse({"user_id": str(request.supabase_user.user_id), "opened": name})
 
 
 def oauth_client_of(request):
@@ -91,6 +115,9 @@ router.register("drf/oauth", OAuthViewSet, basename="drf-oauth")
 urlpatterns = [
     path("app/whoami", whoami),
     path("app/admins-only", admins_only),
+    path("app/async/whoami", async_whoami),
+    path("app/async/wait/<str:name>", async_wait),
+    path("app/async/open/<str:name>", async_open),
     path("app/oauth/as-set", oauth_as_set),
     path("app/oauth/allowed", oauth_allowed),
     path("app/oauth/refused", oauth_refused),
