@@ -7,6 +7,7 @@ import asyncio
 
 from django.http import JsonResponse
 from django.urls import path
+from ninja import NinjaAPI
 from rest_framework import routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,6 +16,8 @@ from project.urls import urlpatterns as project_urlpatterns
 from usersync.access.decorators import supabase_user_required
 from usersync.contrib.drf.authentication import SupabaseAuthentication
 from usersync.contrib.drf.permissions import HasRole
+from usersync.contrib.ninja import HasRole as NinjaHasRole
+from usersync.contrib.ninja import SupabaseAuth
 
 
 @supabase_user_required
@@ -108,6 +111,44 @@ class OAuthViewSet(viewsets.ViewSet):
         return Response({"ok": True})
 
 
+# django-ninja (usersync.contrib.ninja, tests/test_ninja.py): sync and async operations.
+ninja_api = NinjaAPI(auth=SupabaseAuth(), urls_namespace="ninja-tests")
+
+
+def _ninja_user(request) -> dict:
+    return request.auth.as_dict() | {"same": request.auth is request.supabase_user}
+
+
+@ninja_api.get("/me")
+def ninja_me(request):
+    return _ninja_user(request)
+
+
+@ninja_api.get("/me-async")
+async def ninja_me_async(request):
+    return _ninja_user(request)
+
+
+@ninja_api.get("/admin", auth=NinjaHasRole("admin"))
+def ninja_admin(request):
+    return _ninja_user(request)
+
+
+@ninja_api.get("/admin-async", auth=NinjaHasRole("admin"))
+async def ninja_admin_async(request):
+    return _ninja_user(request)
+
+
+@ninja_api.get("/oauth-allowed", auth=SupabaseAuth(allow_oauth_clients=True))
+def ninja_oauth_allowed(request):
+    return {"client_id": request.auth.client_id}
+
+
+@ninja_api.get("/oauth-as-set")
+def ninja_oauth_as_set(request):
+    return {"client_id": request.auth.client_id}
+
+
 router = routers.SimpleRouter()
 router.register("drf/me", MeViewSet, basename="drf-me")
 router.register("drf/oauth", OAuthViewSet, basename="drf-oauth")
@@ -122,5 +163,6 @@ urlpatterns = [
     path("app/oauth/allowed", oauth_allowed),
     path("app/oauth/refused", oauth_refused),
     *router.urls,
+    path("ninja/", ninja_api.urls),
     *project_urlpatterns,
 ]
