@@ -14,7 +14,8 @@ class ConfigurationError(ImproperlyConfigured):
 
 
 SUPABASE_HINT = (
-    "SUPABASE_URL/SUPABASE_SERVICE_ROLE_KEY are not enough: usersync talks to PostgreSQL "
+    "SUPABASE_URL and an API key (the secret key sb_secret_..., or the legacy service_role "
+    "key) are not enough: usersync talks to PostgreSQL "
     "directly. Set DATABASE_URL to the connection string from the Supabase dashboard "
     "(Connect > Connection string: the direct connection on port 5432, or the session "
     "pooler), e.g. postgresql://postgres:PASSWORD@db.PROJECT.supabase.co:5432/postgres"

@@ -209,12 +209,11 @@ for _name, _default in usersync_defaults.items():
             globals()[f"USERSYNC_{_name}"] = _PARSERS[type(_default)](_variable)
             break
 
-# The token issuer is checked by default when the Supabase project's URL is given:
-# Supabase Auth issues its tokens as <SUPABASE_URL>/auth/v1. USERSYNC_JWT_ISSUER (or
-# SUPABASE_JWT_ISSUER) set, even empty, decides instead.
-_SUPABASE_URL = env.str("SUPABASE_URL", default="").strip().rstrip("/")
-if _SUPABASE_URL and not {"USERSYNC_JWT_ISSUER", "SUPABASE_JWT_ISSUER"} & set(os.environ):
-    USERSYNC_JWT_ISSUER = f"{_SUPABASE_URL}/auth/v1"
+# The Supabase project's URL (SUPABASE_URL) is usersync's USERSYNC_SUPABASE_URL unless that
+# is set: the JWKS URL and the issuer <SUPABASE_URL>/auth/v1 derive from it, and the
+# issuer is then always checked.
+if "USERSYNC_SUPABASE_URL" not in os.environ and env.str("SUPABASE_URL", default="").strip():
+    USERSYNC_SUPABASE_URL = env.str("SUPABASE_URL").strip()
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,13 @@ JWKS = json.dumps(
 )
 
 
+@pytest.fixture(autouse=True)
+def _asymmetric_keys(settings):
+    """The test settings verify with the legacy HS256 secret only, which W013 (a deploy
+    check) warns about; these tests start from a project that also names its Supabase URL."""
+    settings.USERSYNC_SUPABASE_URL = "https://abc.supabase.co"
+
+
 def usersync_messages() -> list[CheckMessage]:
     return run_checks(tags=[TAG], include_deployment_checks=True)
 
@@ -103,7 +110,12 @@ def test_checks__the_defaults_pass_all_but_the_missing_token_keys(settings):
         ("usersync.E018", {"CHECK_SESSIONS": "false"}),
         ("usersync.E018", {"REQUIRE_SESSION_ID": 1}),
         ("usersync.E018", {"ALLOW_OAUTH_CLIENTS": "no"}),
-        ("usersync.W001", {"JWT_SECRET": ""}),
+        ("usersync.W001", {"JWT_SECRET": "", "SUPABASE_URL": ""}),
+        ("usersync.W013", {"SUPABASE_URL": ""}),
+        ("usersync.E035", {"SUPABASE_URL": "http://abc.supabase.co"}),
+        ("usersync.E035", {"SUPABASE_URL": "https://abc.supabase.co/auth/v1"}),
+        ("usersync.E035", {"SUPABASE_URL": "abc.supabase.co"}),
+        ("usersync.E018", {"SUPABASE_URL": 42}),
         ("usersync.W002", {"LEASE_SECONDS": 30}),
         ("usersync.W002", {"LEASE_SECONDS": 10, "STATEMENT_TIMEOUT": 20}),
         ("usersync.W004", {"MONITORING_TOKEN": "m" * 31}),
@@ -163,6 +175,24 @@ def with_database(settings, engine: str) -> None:
     settings.DATABASES = {**settings.DATABASES, "supabase": {"ENGINE": engine, "NAME": "x"}}
     settings.USERSYNC_DATABASE = "supabase"
     settings.DATABASE_ROUTERS = ["usersync.routers.UsersyncRouter"]
+
+
+def test_check_command__deploy_warns_when_only_the_hs256_secret_is_set(settings):
+    settings.USERSYNC_SUPABASE_URL = ""
+    stderr = StringIO()
+    call_command("check", "--deploy", "--tag", TAG, stdout=StringIO(), stderr=stderr)
+    assert "(usersync.W013) Only USERSYNC_JWT_SECRET (the legacy HS256 secret)" in (
+        stderr.getvalue()
+    )
+    assert "HINT: Set USERSYNC_SUPABASE_URL to https://PROJECT.supabase.co" in stderr.getvalue()
+    plain = StringIO()
+    call_command("check", "--tag", TAG, stdout=plain, stderr=plain)
+    assert "usersync.W013" not in plain.getvalue()
+
+
+def test_check_command__deploy_is_quiet_with_the_supabase_url_alone(settings):
+    settings.USERSYNC_JWT_SECRET = ""
+    assert usersync_messages() == []
 
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
@@ -227,9 +257,10 @@ def test_check_command__fails_with_the_id_and_message_of_a_bad_setting(settings)
 
 def test_check_command__deploy_warns_when_no_token_can_be_verified(settings):
     settings.USERSYNC_JWT_SECRET = ""
+    settings.USERSYNC_SUPABASE_URL = ""
     stderr = StringIO()
     call_command("check", "--deploy", "--tag", TAG, stdout=StringIO(), stderr=stderr)
-    assert "(usersync.W001) None of USERSYNC_JWT_SECRET" in stderr.getvalue()
+    assert "(usersync.W001) None of USERSYNC_SUPABASE_URL" in stderr.getvalue()
     plain = StringIO()
     call_command("check", "--tag", TAG, stdout=plain, stderr=plain)
     assert "usersync.W001" not in plain.getvalue()

@@ -1,6 +1,7 @@
-"""Deactivation ends the user's Supabase Auth sessions (their refresh tokens go with
-them) in the same transaction, audited with the count; with the access token hook a
-deactivated user gets no new access token, and reactivation lets them back in."""
+"""Deactivation ends the user's Supabase Auth sessions (their refresh tokens stop working:
+the token rows cascade, newer ones lose the session's key) in the same transaction,
+audited with the count; with the access token hook a deactivated user gets no new
+access token, and reactivation lets them back in."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def test_production_settings_without_token_keys__check_deploy_warns_usersync_w00
         DATABASE_URL="postgres://x@127.0.0.1:1/x",
     )
     assert result.returncode == 0, result.stderr
-    assert "(usersync.W001) None of USERSYNC_JWT_SECRET" in result.stderr
+    assert "(usersync.W001) None of USERSYNC_SUPABASE_URL" in result.stderr
 
 
 def test_bad_usersync_setting_from_the_environment__check_fails_with_its_id():
@@ -144,18 +144,18 @@ def test_production_defaults__no_hsts_preload_and_no_trusted_proxy_header():
     }
 
 
-def test_production_defaults__issuer_derived_from_supabase_url_unless_set():
+def test_production_defaults__supabase_url_becomes_usersync_supabase_url_unless_set():
     derived = settings_of(
-        "USERSYNC_JWT_ISSUER", SUPABASE_URL="https://abc.supabase.co/", **PRODUCTION
+        "USERSYNC_SUPABASE_URL", SUPABASE_URL="https://abc.supabase.co/", **PRODUCTION
     )
-    assert derived == {"USERSYNC_JWT_ISSUER": "https://abc.supabase.co/auth/v1"}
+    assert derived == {"USERSYNC_SUPABASE_URL": "https://abc.supabase.co/"}
     explicit = settings_of(
-        "USERSYNC_JWT_ISSUER",
+        "USERSYNC_SUPABASE_URL",
         SUPABASE_URL="https://abc.supabase.co",
-        USERSYNC_JWT_ISSUER="",
+        USERSYNC_SUPABASE_URL="https://other.supabase.co",
         **PRODUCTION,
     )
-    assert explicit == {"USERSYNC_JWT_ISSUER": ""}
+    assert explicit == {"USERSYNC_SUPABASE_URL": "https://other.supabase.co"}
 
 
 def test_development_secret_key__generated_once_per_checkout_never_a_constant(tmp_path):

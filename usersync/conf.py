@@ -63,9 +63,13 @@ class Conf:
     HEALTH_CACHE_SECONDS: Setting[int] = Setting(2)
     # A monitoring system's bearer token for the staff health URL and /metrics.
     MONITORING_TOKEN: Setting[str] = Setting("")
+    # The Supabase project's URL (https://PROJECT.supabase.co): the JWKS URL
+    # (<url>/auth/v1/.well-known/jwks.json) and the issuer (<url>/auth/v1) derive from it,
+    # and with it set the issuer is always checked. JWKS_URL / JWT_ISSUER, when set, win.
+    SUPABASE_URL: Setting[str] = Setting("")
     # Supabase access tokens: the project's JWT secret (HS256, legacy) and/or its JWKS
     # (asymmetric signing keys) by https URL or inline JSON; the audience, and the issuer
-    # (e.g. https://PROJECT.supabase.co/auth/v1; empty: not checked).
+    # (e.g. https://PROJECT.supabase.co/auth/v1; empty: not checked unless SUPABASE_URL).
     JWT_SECRET: Setting[str] = Setting("")
     JWKS_URL: Setting[str] = Setting("")
     JWKS: Setting[str] = Setting("")
@@ -96,6 +100,26 @@ class Conf:
     CHAT_ERROR_MAX_BYTES: Setting[int] = Setting(16_384)
     CHAT_ERROR_PER_MINUTE: Setting[int] = Setting(10)
     CHAT_ERROR_PER_DAY: Setting[int] = Setting(100)
+
+    @property
+    def supabase_auth_url(self) -> str:
+        """<SUPABASE_URL>/auth/v1, where the auth service lives; "" when it is unset."""
+        url = self.SUPABASE_URL
+        return f"{url.strip().rstrip('/')}/auth/v1" if isinstance(url, str) and url else ""
+
+    @property
+    def jwks_url_in_use(self) -> str:
+        """JWKS_URL, else the one SUPABASE_URL implies, else ""."""
+        if self.JWKS_URL:
+            return self.JWKS_URL
+        auth = self.supabase_auth_url
+        return f"{auth}/.well-known/jwks.json" if auth else ""
+
+    @property
+    def issuer_in_use(self) -> str:
+        """The `iss` tokens must carry: JWT_ISSUER, else the one SUPABASE_URL implies, else
+        "" (not checked)."""
+        return self.JWT_ISSUER or self.supabase_auth_url
 
 
 conf = Conf()

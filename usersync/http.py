@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from usersync.errors import (
@@ -128,8 +129,20 @@ def as_http_error(error: Exception) -> HttpError:
     raise error
 
 
-def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Render HttpError, token errors and UsersyncError as {"error": ..., "field": ...}."""
+def json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Render HttpError, token errors and UsersyncError as {"error": ..., "field": ...}.
+    An `async def` view stays one."""
+    if iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return await view(request, *args, **kwargs)
+            except (HttpError, InvalidToken, VerificationUnavailable, UsersyncError) as error:
+                http = as_http_error(error)
+                return error_response(http.status, http.message, http.field, http.headers)
+
+        return async_wrapper
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

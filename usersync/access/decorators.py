@@ -23,6 +23,12 @@ Failures are JSON: 401 with a short reason for a missing, malformed, expired or 
 token, 403 for a refused user, 503 when tokens cannot be verified now.
 
 `supabase_user_required(roles=["admin"])` also requires one of the given roles.
+
+It works on `async def` views as well, without blocking the event loop: the token check
+and the account's database work (the account query, a profile made on sign-in,
+last_login) run through `sync_to_async` in Django's one thread for synchronous code, as
+the ORM's own async methods do (Django's database connections belong to a thread), and
+the view itself runs on the event loop.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponse
 
 from usersync.access import accounts, tokens
@@ -92,6 +99,22 @@ def supabase_user_required(
     frozen_roles = None if roles is None else tuple(roles)
 
     def decorate(inner: View) -> View:
+        if iscoroutinefunction(inner):
+
+            @functools.wraps(inner)
+            @json_errors
+            async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                await sync_to_async(authenticate)(
+                    request,
+                    create_missing_profile=create_missing_profile,
+                    track=track,
+                    roles=frozen_roles,
+                    allow_oauth_clients=allow_oauth_clients,
+                )
+                return await inner(request, *args, **kwargs)
+
+            return async_wrapper
+
         @functools.wraps(inner)
         @json_errors
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

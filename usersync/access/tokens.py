@@ -1,5 +1,6 @@
 """Supabase access tokens: verified with the project's JWT secret (HS256) or its JWKS
-public keys (RS256/ES256), checking expiry, audience and, when set, the issuer.
+public keys (ES256, RS256, EdDSA with Ed25519 `OKP` keys), checking expiry, audience and
+the issuer (when USERSYNC_SUPABASE_URL or USERSYNC_JWT_ISSUER names one).
 
 The algorithm decides the key, never the other way round: an HS256 token is only ever
 checked against SUPABASE_JWT_SECRET, so a public key can never be used as an HMAC
@@ -20,7 +21,10 @@ from usersync.access import jwks
 from usersync.conf import conf
 from usersync.errors import InvalidToken, VerificationUnavailable
 
-ASYMMETRIC = {"RS256", "ES256"}
+# What Supabase Auth signs with (supabase/auth internal/conf/jwk.go GetSigningAlg): ES256 is
+# the recommended default, RS256 supported, EdDSA (Ed25519) announced. A JWKS key carries
+# its own algorithm, and PyJWT refuses a token whose "alg" is not that key's.
+ASYMMETRIC = {"ES256", "RS256", "EdDSA"}
 LEEWAY_SECONDS = 10
 # The auth service's own wording (supabase/auth internal/api/auth.go).
 SESSION_ID_NOT_A_UUID = "invalid claim: session_id claim must be a UUID"
@@ -77,8 +81,8 @@ def _asymmetric_key(kid: str | None) -> Any:
             if kid is None or key.key_id == kid:
                 return key
         raise InvalidToken("token signed with an unknown key")
-    if conf.JWKS_URL:
-        return jwks.key_cache(conf.JWKS_URL, conf.JWKS_CACHE_SECONDS).signing_key(kid)
+    if url := conf.jwks_url_in_use:
+        return jwks.key_cache(url, conf.JWKS_CACHE_SECONDS).signing_key(kid)
     raise InvalidToken("asymmetric tokens are not accepted (no JWKS configured)")
 
 
@@ -97,9 +101,10 @@ def _key_for(header: dict) -> Any:
 
 def verify(token: str) -> Claims:
     """The claims of a valid Supabase access token, or InvalidToken with the reason."""
-    if not (conf.JWT_SECRET or conf.JWKS or conf.JWKS_URL):
+    if not (conf.JWT_SECRET or conf.JWKS or conf.jwks_url_in_use):
         raise VerificationUnavailable(
-            "token verification is not configured (set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL)"
+            "token verification is not configured (set USERSYNC_SUPABASE_URL, or the legacy "
+            "USERSYNC_JWT_SECRET)"
         )
     try:
         header = jwt.get_unverified_header(token)
@@ -109,7 +114,7 @@ def verify(token: str) -> Claims:
             key,
             algorithms=[header["alg"]],
             audience=conf.JWT_AUDIENCE,
-            issuer=conf.JWT_ISSUER or None,
+            issuer=conf.issuer_in_use or None,
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "sub", "aud"]},
         )

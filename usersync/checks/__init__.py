@@ -2,7 +2,7 @@
 checks are usersync.health's): ``manage.py check`` runs them,
 and so does every management command before it starts. They read settings only, never
 the database (except E024, tagged "database"); those of the token settings (E008-E010,
-E024, W001, W004, W005, W007) live in usersync.checks.tokens. Silence one with e.g.
+E024, E035, W001, W004, W005, W007, W013) live in usersync.checks.tokens. Silence one with e.g.
 ``SILENCED_SYSTEM_CHECKS = ["usersync.W004"]``.
 
 ====  ======================================================================================
@@ -42,8 +42,10 @@ E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
       (usersync.checks.tokens.check_sessions_table).
-W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
-      USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
+E035  USERSYNC_SUPABASE_URL is not the project's https address (scheme and host only, no
+      path; http://localhost while DEBUG is on).
+W001  (``check --deploy`` only) None of USERSYNC_SUPABASE_URL, USERSYNC_JWT_SECRET,
+      USERSYNC_JWKS and USERSYNC_JWKS_URL is set: the application refuses every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
       can outlive the sync's lease; another sync may then take over and the batch is
       rolled back (nothing is lost or doubled, but the work is wasted).
@@ -57,6 +59,9 @@ W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a sessi
       required but never looked up, so a signed-out token works until it expires.
 W008  USERSYNC_BAN_IN_SUPABASE_AUTH is off: a deactivation no longer bans the user in
       Supabase Auth, so lock-out depends on the access token hook being switched on.
+W013  (``check --deploy`` only) Only the legacy HS256 secret USERSYNC_JWT_SECRET is set:
+      tokens signed with the project's asymmetric keys are refused; set
+      USERSYNC_SUPABASE_URL.
 ====  ======================================================================================
 """
 

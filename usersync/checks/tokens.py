@@ -40,6 +40,16 @@ def _jwks_url_problem(url: str) -> str | None:
     return "is not an https URL"
 
 
+def _supabase_url_problem(url: str) -> str | None:
+    problem = _jwks_url_problem(url)
+    if problem:
+        return problem
+    parts = urlsplit(url)
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        return "is not just the project's address (no path such as /auth/v1)"
+    return None
+
+
 def _jwks_problem(text: str) -> str | None:
     try:
         data = json.loads(text)
@@ -65,6 +75,22 @@ def check_tokens(**kwargs: Any) -> list[CheckMessage]:
                 hint="Set USERSYNC_JWKS_URL to https://PROJECT.supabase.co/auth/v1/.well-known"
                 "/jwks.json (plain http only to localhost, with DEBUG on).",
                 id="usersync.E008",
+            )
+        )
+    supabase_url = conf.SUPABASE_URL
+    problem = (
+        _supabase_url_problem(supabase_url)
+        if supabase_url and isinstance(supabase_url, str)
+        else None
+    )
+    if problem:
+        messages.append(
+            Error(
+                f"USERSYNC_SUPABASE_URL {shown(supabase_url)} {problem}.",
+                hint="Set USERSYNC_SUPABASE_URL to the project's URL, e.g. "
+                "https://PROJECT.supabase.co (Project Settings > Data API); usersync adds "
+                "/auth/v1 itself (plain http only to localhost, with DEBUG on).",
+                id="usersync.E035",
             )
         )
     problem = _jwks_problem(jwks) if jwks and isinstance(jwks, str) else None
@@ -119,15 +145,34 @@ def check_tokens(**kwargs: Any) -> list[CheckMessage]:
 
 
 def check_keys_configured(**kwargs: Any) -> list[CheckMessage]:
-    """A deployment check: without a key no token is ever accepted."""
-    if conf.JWT_SECRET or conf.JWKS or conf.JWKS_URL:
+    """Deployment checks: without a key no token is ever accepted (W001); with only the
+    legacy HS256 secret, tokens signed with the project's asymmetric keys are refused and
+    anyone holding the secret can sign tokens (W013)."""
+    asymmetric = conf.JWKS or conf.JWKS_URL or conf.SUPABASE_URL  # a bad type: E018, E035
+    if conf.JWT_SECRET and not asymmetric:
+        return [
+            Warning(
+                "Only USERSYNC_JWT_SECRET (the legacy HS256 secret) is set: tokens signed "
+                "with the project's asymmetric keys (ES256, RS256, EdDSA; the default of new "
+                "Supabase projects) are refused, and Supabase recommends against verifying "
+                "with the shared secret, which also signs tokens.",
+                hint="Set USERSYNC_SUPABASE_URL to https://PROJECT.supabase.co: usersync then "
+                "verifies with the project's JWKS and checks the issuer. Once the project "
+                "has migrated to signing keys and revoked the legacy secret, unset "
+                "USERSYNC_JWT_SECRET.",
+                id="usersync.W013",
+            )
+        ]
+    if conf.JWT_SECRET or asymmetric:
         return []
     return [
         Warning(
-            "None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and USERSYNC_JWKS_URL is set: the API "
-            "and the application's views cannot verify any token and answer 503.",
-            hint="Set USERSYNC_JWKS_URL to https://PROJECT.supabase.co/auth/v1/.well-known/"
-            "jwks.json, or USERSYNC_JWT_SECRET to the project's legacy JWT secret.",
+            "None of USERSYNC_SUPABASE_URL, USERSYNC_JWT_SECRET, USERSYNC_JWKS and "
+            "USERSYNC_JWKS_URL is set: the API and the application's views cannot verify any "
+            "token and answer 503.",
+            hint="Set USERSYNC_SUPABASE_URL to https://PROJECT.supabase.co (the JWKS URL and "
+            "the issuer derive from it), or USERSYNC_JWT_SECRET to the project's legacy JWT "
+            "secret.",
             id="usersync.W001",
         )
     ]

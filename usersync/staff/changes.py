@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from usersync import sync
+from usersync import signals, sync
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
@@ -155,6 +155,14 @@ def _refuse_removing_last_admin(profile: UserProfile, doing: str) -> None:
         )
 
 
+# Each audited action's signal, sent once its transaction commits.
+SIGNALS = {
+    "role_changed": signals.role_changed,
+    "deactivated": signals.profile_deactivated,
+    "reactivated": signals.profile_reactivated,
+}
+
+
 def _apply(
     profile: UserProfile,
     actor: audit.Actor,
@@ -186,6 +194,18 @@ def _apply(
         new_values=changes,
         reason=reason,
         details=details,
+    )
+    signal, extra = SIGNALS[action], {}
+    if signal is signals.role_changed:
+        extra = {"old_role": old["role"], "new_role": changes["role"]}
+    signals.send_on_commit(
+        signal,
+        UserProfile,
+        user_id=profile.user_id,
+        actor=actor.name,
+        actor_user_id=actor.auth_user_id,
+        reason=reason,
+        **extra,
     )
     return StaffChange(
         profile.user_id,

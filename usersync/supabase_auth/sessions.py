@@ -12,7 +12,8 @@ from usersync.db.sql import query
 
 
 def revoke_sessions(user_id: uuid.UUID) -> int | None:
-    """Delete the user's rows in auth.sessions (their refresh tokens cascade) and return
+    """Delete the user's rows in auth.sessions (their refresh tokens stop working: the
+    token rows cascade, newer ones lose the session's signing key) and return
     how many sessions there were; None where the database has no auth.sessions."""
     with connection().cursor() as cursor:
         cursor.execute("SELECT to_regclass('auth.sessions') IS NOT NULL")

@@ -19,10 +19,12 @@ from django.utils import timezone
 from usersync.conf import conf
 from usersync.db.connection import atomic, connection
 from usersync.db.errors import database_errors
-from usersync.db.rows import fetch_all, fetch_one, fetch_value
+from usersync.db.rows import build, fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.db.transactions import probe_per_user, read_only_snapshot, set_time_limit
 from usersync.errors import LeaseLost
+from usersync.models import UserProfile
+from usersync.signals import deliver, profile_created, send_on_commit, sync_finished
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
@@ -172,7 +174,10 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
             cursor.execute(query("reset_batch"), rows.params() | {"actor": actor, "run_id": run_id})
             reset = fetch_one(cursor)["reset"]
         cursor.execute(query("sync_batch"), rows.params())
-        batch = fetch_one(cursor, into=BatchResult, number=number, reset=reset, rows=rows)
+        row = fetch_one(cursor)
+        assert row is not None
+        created_ids = row.pop("created_ids")
+        batch = build(BatchResult, row, number=number, reset=reset, rows=rows)
         cursor.execute(
             query("run_progress"),
             {
@@ -187,6 +192,15 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
             raise LeaseLost(
                 f"sync run {run_id} lost its lease (a batch took longer than "
                 f"{lease_seconds()} s and another run took over); its last batch was undone"
+            )
+        for user_id in created_ids:
+            send_on_commit(
+                profile_created,
+                UserProfile,
+                user_id=user_id,
+                actor=actor,
+                actor_user_id=None,
+                reason=f"made by sync run {run_id}",
             )
     return batch
 
@@ -244,6 +258,30 @@ def sync(
             # If the database is gone, the lease expires by itself.
             with contextlib.suppress(Exception):
                 _finish(run.id, status_, message)
+            # At once: there is nothing left to commit, and an enclosing transaction
+            # that rolls back must not swallow the news of a failure.
+            deliver(
+                sync_finished,
+                SyncResult,
+                user_id=None,
+                actor=triggered_by,
+                actor_user_id=None,
+                reason=message,
+                result=result,
+                succeeded=False,
+                error=error,
+            )
             raise
         result.finished_at = _finish(run.id, "succeeded")
+    send_on_commit(
+        sync_finished,
+        SyncResult,
+        user_id=None,
+        actor=triggered_by,
+        actor_user_id=None,
+        reason=None,
+        result=result,
+        succeeded=True,
+        error=None,
+    )
     return result

@@ -17,7 +17,9 @@ from usersync.db.transactions import read_only_snapshot
 from usersync.errors import BadInput, OwnProfile, ProfileExists, UnknownUser
 from usersync.ids import parse_user_id
 from usersync.logs import audit
+from usersync.models import UserProfile
 from usersync.roles import check_role, default_role
+from usersync.signals import profile_created, send_on_commit
 from usersync.supabase_auth.sessions import revoke_sessions
 
 INACTIVE_AT_CREATION = "created inactive"
@@ -108,6 +110,14 @@ def create_profile(
             new_values={k: v for k, v in profile.as_dict().items() if k not in {"id", "user_id"}},
             reason=None if active else INACTIVE_AT_CREATION,
             details=details,
+        )
+        send_on_commit(
+            profile_created,
+            UserProfile,
+            user_id=user_id,
+            actor=actor.name,
+            actor_user_id=actor.auth_user_id,
+            reason=None if active else INACTIVE_AT_CREATION,
         )
     return profile
 

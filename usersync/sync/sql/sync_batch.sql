@@ -4,7 +4,8 @@
 -- profile is made (usersync.profile_sync), and fill NULLs from auth data without
 -- changing any value that is set (usersync.fill_profiles).
 -- ON CONFLICT covers a sign-up whose trigger made the profile while this batch ran.
--- Parameters: first, stop (tid), ctids (tid[] or NULL). Returns: scanned, created, filled.
+-- Parameters: first, stop (tid), ctids (tid[] or NULL). Returns: scanned, created, filled,
+-- and created_ids (the users whose profile this batch made: usersync.signals).
 WITH batch AS (
     SELECT s.user_id, s.role, s.is_active, s.sso_provider, s.sso_user_id, s.last_login,
            s.creates, s.fills
@@ -24,4 +25,5 @@ WITH batch AS (
 )
 SELECT (SELECT count(*) FROM batch) AS scanned,
        (SELECT count(*) FROM created) AS created,
-       (SELECT count(*) FROM filled) AS filled
+       (SELECT count(*) FROM filled) AS filled,
+       ARRAY(SELECT c.user_id FROM created c) AS created_ids
