@@ -255,7 +255,33 @@ def test_rollback_of_the_signin_trigger__drops_it_and_brings_back_v3s_fill_rule(
             "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_signed_in'), "
             "obj_description('usersync.profile_sync'::regclass, 'pg_class')"
         )
-        assert cursor.fetchone() == (1, "usersync profile_rules v4")
+        assert cursor.fetchone() == (1, "usersync profile_rules v5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_ban_drift__drops_its_columns_and_brings_back_v4():
+    def state() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT obj_description('usersync.user_accounts'::regclass, 'pg_class'), "
+                "(SELECT array_agg(attname::text ORDER BY attname) FROM pg_attribute"
+                "  WHERE attrelid IN ('usersync.profile_settings'::regclass,"
+                "                     'usersync.status_counts'::regclass,"
+                "                     'usersync.user_accounts'::regclass)"
+                "    AND attname IN ('ban_in_supabase_auth', 'banned_users',"
+                "                    'ban_lifted_by_hand') AND NOT attisdropped)"
+            )
+            return cursor.fetchone()
+
+    try:
+        call_command("migrate", "usersync", "0017", verbosity=0)
+        assert state() == ("usersync profile_rules v4", None)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert state() == (
+        "usersync profile_rules v5",
+        ["ban_in_supabase_auth", "ban_lifted_by_hand", "ban_lifted_by_hand", "banned_users"],
+    )
 
 
 @pytest.mark.django_db

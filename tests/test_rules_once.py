@@ -12,7 +12,7 @@ import pytest
 import usersync
 
 PACKAGE = Path(usersync.__file__).resolve().parent
-RULES_FILE = "profile_rules.v4.sql"
+RULES_FILE = "profile_rules.v5.sql"
 
 
 def package_code() -> dict[str, str]:

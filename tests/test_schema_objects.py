@@ -223,5 +223,9 @@ def test_profile_rule_views__are_ours_and_bind_their_tables_at_creation():
         ("usersync.profile_defaults", True, ["usersync.new_profiles"]),
         ("usersync.profile_resets", True, ["usersync.new_profiles"]),
         ("usersync.profile_sync", True, ["usersync.new_profiles"]),
-        ("usersync.user_accounts", True, ["auth.users", "public.user_profiles"]),
+        (
+            "usersync.user_accounts",
+            True,
+            ["auth.users", "public.user_profiles", "usersync.profile_settings"],
+        ),
     ]

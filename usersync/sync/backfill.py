@@ -23,6 +23,7 @@ from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.db.transactions import probe_per_user, read_only_snapshot, set_time_limit
 from usersync.errors import LeaseLost
+from usersync.sync.ban_drift import mend_bans
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
@@ -104,6 +105,8 @@ class SyncResult:
     reset: int = 0
     batches: list[BatchResult] = field(default_factory=list)
     resolved_trigger_failures: int = 0
+    # Deactivated profiles whose Supabase Auth ban had been lifted by hand, banned again.
+    bans_restored: int = 0
 
     @property
     def duration_seconds(self) -> float:
@@ -122,6 +125,7 @@ class SyncResult:
             "filled": self.filled,
             "reset": self.reset,
             "resolved_trigger_failures": self.resolved_trigger_failures,
+            "bans_restored": self.bans_restored,
             "started_at": isoformat(self.started_at),
             "finished_at": isoformat(self.finished_at),
             "duration_seconds": self.duration_seconds,
@@ -235,6 +239,7 @@ def sync(
 
         try:
             walk(batch_size, preserve, run_batch)
+            result.bans_restored = mend_bans(batch_size, triggered_by, run.id)
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount
