@@ -68,6 +68,8 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "access_token_hook.v2",
         "profile_rules.v5",
         "status_counts.v2",
+        "display_fields.v1",
+        "profile_trigger.v4",
     ]
 
 

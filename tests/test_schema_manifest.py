@@ -54,7 +54,15 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
     functions = {f: (e.definer, e.source) for f, e in expected.functions.items()}
     assert functions["public.create_user_profile()"] == (
         True,
-        "migrations_sql/profile_trigger.v3.sql",
+        "migrations_sql/profile_trigger.v4.sql",
+    )
+    assert functions["public.sync_profile_display_fields()"] == (
+        True,
+        "migrations_sql/display_fields.v1.sql",
+    )
+    assert functions["usersync.fill_display_fields(uuid[])"] == (
+        False,
+        "migrations_sql/display_fields.v1.sql",
     )
     assert functions["public.user_profiles_touch_updated_at()"][0] is False
     assert functions["public.sync_profile_last_login()"] == (

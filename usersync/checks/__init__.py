@@ -42,6 +42,12 @@ E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
       (usersync.checks.tokens.check_sessions_table).
+E025  USERSYNC_DISPLAY_FIELDS is not a dict of column: source, or a source is not "email",
+      "phone", "user_metadata.<key>" or "app_metadata.<key>" (key: 1-64 of A-Z a-z 0-9 _)
+      (usersync.checks.display_fields).
+E026  USERSYNC_DISPLAY_FIELDS maps a column usersync writes itself (role, last_login, ...).
+E027  (``check --database``, and ``migrate``) A column USERSYNC_DISPLAY_FIELDS maps is not
+      of a text type (text, varchar, char) in public.user_profiles.
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -57,6 +63,8 @@ W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a sessi
       required but never looked up, so a signed-out token works until it expires.
 W008  USERSYNC_BAN_IN_SUPABASE_AUTH is off: a deactivation no longer bans the user in
       Supabase Auth, so lock-out depends on the access token hook being switched on.
+W009  (``check --database``, and ``migrate``) A column USERSYNC_DISPLAY_FIELDS maps does
+      not exist in public.user_profiles (yet: the migrate that adds it must be able to run).
 ====  ======================================================================================
 """
 

@@ -143,6 +143,11 @@ def render_sync_result(result: SyncResult) -> list[str]:
         f"({result.duration_seconds} s): created {number(result.created)} profiles, filled "
         f"empty fields of {number(result.filled)}, {kept}."
     )
+    if result.displayed:
+        lines.append(
+            f"Display fields (USERSYNC_DISPLAY_FIELDS) written on "
+            f"{plural(result.displayed, 'profile')}."
+        )
     if result.bans_restored:
         lines.append(
             f"Banned again in Supabase Auth: {plural(result.bans_restored, 'deactivated user')} "

@@ -9,6 +9,7 @@ a rerun finishes it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -90,6 +91,8 @@ class BatchResult:
     filled: int
     reset: int
     rows: Rows
+    # Profiles whose display fields (USERSYNC_DISPLAY_FIELDS) were written.
+    displayed: int = 0
 
 
 @dataclass
@@ -103,6 +106,7 @@ class SyncResult:
     created: int = 0
     filled: int = 0
     reset: int = 0
+    displayed: int = 0
     batches: list[BatchResult] = field(default_factory=list)
     resolved_trigger_failures: int = 0
     # Deactivated profiles whose Supabase Auth ban had been lifted by hand, banned again.
@@ -124,6 +128,7 @@ class SyncResult:
             "created": self.created,
             "filled": self.filled,
             "reset": self.reset,
+            "displayed": self.displayed,
             "resolved_trigger_failures": self.resolved_trigger_failures,
             "bans_restored": self.bans_restored,
             "started_at": isoformat(self.started_at),
@@ -177,6 +182,9 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
             reset = fetch_one(cursor)["reset"]
         cursor.execute(query("sync_batch"), rows.params())
         batch = fetch_one(cursor, into=BatchResult, number=number, reset=reset, rows=rows)
+        # Its own statement: it sees the profiles sync_batch made.
+        cursor.execute(query("display_batch"), rows.params())
+        batch = dataclasses.replace(batch, displayed=fetch_one(cursor)["displayed"])
         cursor.execute(
             query("run_progress"),
             {
@@ -233,6 +241,7 @@ def sync(
             result.created += batch.created
             result.filled += batch.filled
             result.reset += batch.reset
+            result.displayed += batch.displayed
             if progress:
                 progress(batch)
             return batch.scanned
