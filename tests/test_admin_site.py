@@ -41,6 +41,11 @@ def test_index__shows_the_sync_status_with_links_to_the_lists(admin_client, auth
         "Profiles": ("3 = 3 of eligible users + 0 of soft-deleted users", profiles, True),
         "Missing profiles": ("1 = 4 eligible - 3 with a profile", missing, False),
         "Sync percentage": ("75.00%", missing, False),
+        "Deactivated / banned": (
+            "0 deactivated in usersync; 0 banned in Supabase Auth",
+            profiles + "?is_active__exact=0",
+            True,
+        ),
         "Trigger": ("installed, enabled", failures, True),
         "Last sync": ("never", reverse("admin:usersync_syncrun_changelist"), True),
         "Trigger failures (unresolved)": ("1", failures, False),

@@ -5,8 +5,11 @@ set, and a ban set in Supabase (ban_duration) left alone or brought back."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
+from django.db import connection, connections, transaction
 
 from tests.db import connect
 from usersync.errors import LastActiveAdmin
@@ -128,3 +131,95 @@ def test_the_ban__is_undone_with_a_deactivation_that_fails_later(auth_user_facto
             )
     assert banned_until(user.pk) is None
     assert UserProfile.objects.get(user_id=user.pk).is_active is True
+
+
+# A deactivation racing a sign-in (the auth service's UPDATE of last_sign_in_at, whose
+# trigger moves the profile's last_login): each waits for the other's row locks, both
+# complete, and the profile ends deactivated with the ban set. Who waits is read from
+# pg_locks, never guessed with a sleep.
+
+
+def wait_until_blocked_by(conn, holder_pid: int) -> None:
+    """Until some backend waits for a lock `holder_pid` holds (pg_locks; 30 s at most)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if conn.execute(
+            "SELECT EXISTS (SELECT FROM pg_locks w WHERE NOT w.granted"
+            " AND %s = ANY (pg_blocking_pids(w.pid)))",
+            [holder_pid],
+        ).fetchone()[0]:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"nothing ever waited for backend {holder_pid}")
+
+
+def in_thread(target, *args) -> tuple[threading.Thread, dict]:
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = target(*args)
+        except BaseException as error:  # reported by the test, not lost in the thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def ends_deactivated_and_banned(user_id, signed_in_at: dt.datetime) -> None:
+    profile = UserProfile.objects.get(user_id=user_id)
+    assert profile.is_active is False
+    assert profile.last_login == signed_in_at
+    assert banned_until(user_id) == BANNED_UNTIL
+
+
+def test_a_deactivation_during_a_sign_in__waits_and_both_complete(auth_user_factory, actor):
+    user = auth_user_factory()
+    signed_in_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with connect(user="supabase_auth_admin", autocommit=False) as signin, connect() as watcher:
+        signin.execute(
+            "UPDATE users SET last_sign_in_at = %s WHERE id = %s", [signed_in_at, user.pk]
+        )
+        thread, outcome = in_thread(staff_changes.deactivate, user.pk, actor, "left")
+        wait_until_blocked_by(watcher, signin.info.backend_pid)
+        signin.commit()
+        thread.join(30)
+    assert not thread.is_alive() and "error" not in outcome
+    ends_deactivated_and_banned(user.pk, signed_in_at)
+
+
+def test_a_sign_in_during_a_deactivation__waits_and_both_complete(auth_user_factory, actor):
+    user = auth_user_factory()
+    signed_in_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    deactivated, release = threading.Event(), threading.Event()
+    pids: list[int] = []
+
+    def deactivate_and_hold() -> None:
+        with transaction.atomic():
+            staff_changes.deactivate(user.pk, actor, "left")
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids.append(cursor.fetchone()[0])
+            deactivated.set()
+            assert release.wait(30)
+
+    def sign_in() -> int:
+        with connect(user="supabase_auth_admin") as conn:
+            return conn.execute(
+                "UPDATE users SET last_sign_in_at = %s WHERE id = %s", [signed_in_at, user.pk]
+            ).rowcount
+
+    staff, staff_outcome = in_thread(deactivate_and_hold)
+    assert deactivated.wait(30)
+    signin, signin_outcome = in_thread(sign_in)
+    with connect() as watcher:
+        wait_until_blocked_by(watcher, pids[0])
+    release.set()
+    staff.join(30)
+    signin.join(30)
+    assert not staff.is_alive() and "error" not in staff_outcome
+    assert not signin.is_alive() and signin_outcome == {"result": 1}
+    ends_deactivated_and_banned(user.pk, signed_in_at)

@@ -195,8 +195,8 @@ def test_sync_killed_mid_run__keeps_its_batches_and_a_rerun_completes():
             SyncRun.objects.filter(status="running").values_list("batches", flat=True).first() or 0
         )
     process.send_signal(signal.SIGKILL)
-    process.communicate()
-    assert batches >= 3, "the sync finished before it could be killed"
+    out, err = process.communicate()
+    assert batches >= 3, f"the sync finished before it could be killed {out} {err}"
     killed = SyncRun.objects.get()
     committed = profile_counts()[1]
     # Each batch's profiles and its progress record commit together.

@@ -190,7 +190,8 @@ def schema_objects() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname IN "
-            "('on_auth_user_created', 'on_auth_identity_created', 'on_auth_user_signed_in')) "
+            "('on_auth_user_created', 'on_auth_identity_created', 'on_auth_user_signed_in',"
+            " 'on_auth_user_display_changed')) "
             "AS triggers, "
             "to_regprocedure('usersync.access_token_hook(jsonb)') IS NOT NULL AS hook, "
             "to_regclass('public.usersync_staff_links') IS NOT NULL AS staff_links, "
@@ -221,8 +222,8 @@ def test_rollback_without_ownership_of_the_auth_tables__fails_in_one_line_changi
         message = str(refused.value)
         assert "\n" not in message
         # The first step of the rollback is the newest migration with a trigger on an
-        # auth table: the sign-in trigger's.
-        assert message.startswith("cannot roll back usersync.0015_signin_trigger: it must ")
+        # auth table: the display fields' trigger's.
+        assert message.startswith("cannot roll back usersync.0019_display_fields: it must ")
         assert "ownership of auth.users (owned by supabase_auth_admin)" in message
         assert "Nothing was changed" in message
         with connection.cursor() as cursor:
@@ -255,7 +256,53 @@ def test_rollback_of_the_signin_trigger__drops_it_and_brings_back_v3s_fill_rule(
             "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'on_auth_user_signed_in'), "
             "obj_description('usersync.profile_sync'::regclass, 'pg_class')"
         )
-        assert cursor.fetchone() == (1, "usersync profile_rules v4")
+        assert cursor.fetchone() == (1, "usersync profile_rules v5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_ban_drift__drops_its_columns_and_brings_back_v4():
+    def state() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT obj_description('usersync.user_accounts'::regclass, 'pg_class'), "
+                "(SELECT array_agg(attname::text ORDER BY attname) FROM pg_attribute"
+                "  WHERE attrelid IN ('usersync.profile_settings'::regclass,"
+                "                     'usersync.status_counts'::regclass,"
+                "                     'usersync.user_accounts'::regclass)"
+                "    AND attname IN ('ban_in_supabase_auth', 'banned_users',"
+                "                    'ban_lifted_by_hand') AND NOT attisdropped)"
+            )
+            return cursor.fetchone()
+
+    try:
+        call_command("migrate", "usersync", "0017", verbosity=0)
+        assert state() == ("usersync profile_rules v4", None)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert state() == (
+        "usersync profile_rules v5",
+        ["ban_in_supabase_auth", "ban_lifted_by_hand", "ban_lifted_by_hand", "banned_users"],
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollback_of_the_display_fields__drops_them_and_the_sign_up_trigger_is_v3s():
+    def state() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_trigger"
+                "         WHERE tgname = 'on_auth_user_display_changed'),"
+                " to_regprocedure('usersync.fill_display_fields(uuid[])') IS NOT NULL,"
+                " obj_description('public.create_user_profile()'::regprocedure, 'pg_proc')"
+            )
+            return cursor.fetchone()
+
+    try:
+        call_command("migrate", "usersync", "0018", verbosity=0)
+        assert state() == (0, False, "usersync profile_trigger v3")
+    finally:
+        call_command("migrate", verbosity=0)
+    assert state() == (1, True, "usersync profile_trigger v4")
 
 
 @pytest.mark.django_db

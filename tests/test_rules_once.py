@@ -12,7 +12,7 @@ import pytest
 import usersync
 
 PACKAGE = Path(usersync.__file__).resolve().parent
-RULES_FILE = "profile_rules.v4.sql"
+RULES_FILE = "profile_rules.v5.sql"
 
 
 def package_code() -> dict[str, str]:
@@ -43,7 +43,8 @@ RULES = {
     r"|user_id IS NULL AND \w+\.deleted_at IS NULL|profile__isnull",
     # The row a new profile gets: the default role and active.
     "the new-profile row": r"\(SELECT usersync\.default_role\(\)\)|default_role\(\), true"
-    r"|default_role AS role,\s*true AS is_active",
+    r"|default_role AS role,\s*true AS is_active"
+    r"|default_role FROM usersync\.profile_settings \w+\) AS role,\s*true AS is_active",
     # The fields --no-preserve resets.
     "the fields a reset changes": r"'deactivated_by',\s*\S+,\s*'deactivation_reason'",
     # A fill writes a group of fields only while it is as it was read.

@@ -54,15 +54,24 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
     functions = {f: (e.definer, e.source) for f, e in expected.functions.items()}
     assert functions["public.create_user_profile()"] == (
         True,
-        "migrations_sql/profile_trigger.v3.sql",
+        "migrations_sql/profile_trigger.v4.sql",
+    )
+    assert functions["public.sync_profile_display_fields()"] == (
+        True,
+        "migrations_sql/display_fields.v1.sql",
+    )
+    assert functions["usersync.fill_display_fields(uuid[])"] == (
+        False,
+        "migrations_sql/display_fields.v1.sql",
     )
     assert functions["public.user_profiles_touch_updated_at()"][0] is False
     assert functions["public.sync_profile_last_login()"] == (
         True,
         "migrations_sql/signin_trigger.v1.sql",
     )
-    assert functions["usersync.fill_profiles(uuid[])"][1] == "migrations_sql/profile_rules.v4.sql"
-    assert "profile_rules.v3" not in expected.files
+    assert functions["usersync.fill_profiles(uuid[])"][1] == "migrations_sql/profile_rules.v5.sql"
+    assert "profile_rules.v4" not in expected.files
+    assert "status_counts.v2" in expected.files and "status_counts.v1" not in expected.files
     assert [t.definition for k, t in expected.triggers.items() if t.name.endswith("signed_in")] == [
         "AFTER UPDATE OF last_sign_in_at ON auth.users FOR EACH ROW "
         "WHEN (NEW.last_sign_in_at IS DISTINCT FROM OLD.last_sign_in_at) "

@@ -152,7 +152,7 @@ def test_trigger_function__is_security_definer_with_empty_search_path_and_no_api
           FROM pg_proc p
          WHERE p.pronamespace = 'public'::regnamespace
            AND p.proname IN ('create_user_profile', 'fill_profile_sso_identity',
-                             'sync_profile_last_login')
+                             'sync_profile_last_login', 'sync_profile_display_fields')
          ORDER BY p.proname
         """
     )
@@ -160,12 +160,38 @@ def test_trigger_function__is_security_definer_with_empty_search_path_and_no_api
         ("create_user_profile", True, ['search_path=""'], False, False),
         ("fill_profile_sso_identity", True, ['search_path=""'], False, False),
         (
+            "sync_profile_display_fields",
+            True,
+            ['search_path=""', "lock_timeout=200ms"],
+            False,
+            False,
+        ),
+        (
             "sync_profile_last_login",
             True,
             ['search_path=""', "lock_timeout=200ms"],
             False,
             False,
         ),
+    ]
+
+
+def test_display_trigger__fires_after_a_change_of_the_mappable_auth_fields_and_is_enabled():
+    rows = fetch(
+        "SELECT pg_get_triggerdef(oid), tgenabled FROM pg_trigger "
+        "WHERE tgname = 'on_auth_user_display_changed'"
+    )
+    assert rows == [
+        (
+            "CREATE TRIGGER on_auth_user_display_changed AFTER UPDATE OF email, phone, "
+            "raw_user_meta_data, raw_app_meta_data ON auth.users FOR EACH ROW WHEN "
+            "((((old.email)::text IS DISTINCT FROM (new.email)::text) OR "
+            "(old.phone IS DISTINCT FROM new.phone) OR "
+            "(old.raw_user_meta_data IS DISTINCT FROM new.raw_user_meta_data) OR "
+            "(old.raw_app_meta_data IS DISTINCT FROM new.raw_app_meta_data))) "
+            "EXECUTE FUNCTION sync_profile_display_fields()",
+            "O",
+        )
     ]
 
 
@@ -223,5 +249,9 @@ def test_profile_rule_views__are_ours_and_bind_their_tables_at_creation():
         ("usersync.profile_defaults", True, ["usersync.new_profiles"]),
         ("usersync.profile_resets", True, ["usersync.new_profiles"]),
         ("usersync.profile_sync", True, ["usersync.new_profiles"]),
-        ("usersync.user_accounts", True, ["auth.users", "public.user_profiles"]),
+        (
+            "usersync.user_accounts",
+            True,
+            ["auth.users", "public.user_profiles", "usersync.profile_settings"],
+        ),
     ]

@@ -56,6 +56,9 @@ def test_status__counts_missing_deleted_anonymous_and_the_percentage(mixed_users
         "last_sync": None,
         "profiles_of_eligible_users": 3,
         "profiles_of_soft_deleted_users": 0,
+        "banned_users": 0,
+        "deactivated_profiles": 0,
+        "ban_lifted_by_hand": 0,
         "measured_at": None,
         "running_sync": None,
     }

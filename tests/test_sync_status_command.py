@@ -23,6 +23,9 @@ STATUS_KEYS = [
     "last_sync",
     "profiles_of_eligible_users",
     "profiles_of_soft_deleted_users",
+    "banned_users",
+    "deactivated_profiles",
+    "ban_lifted_by_hand",
     "measured_at",
     "running_sync",
 ]

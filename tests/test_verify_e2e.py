@@ -54,6 +54,7 @@ def test_e2e_as_a_role_refused_supabase_auth_admin__says_so_and_checks_the_defin
         "create_user_profile()",
         "fill_profile_sso_identity()",
         "sync_profile_last_login()",
+        "sync_profile_display_fields()",
     }
     assert all(c["ok"] for c in definer)
     assert f"The sign-up ran as {role}: SET ROLE supabase_auth_admin was refused" in text

@@ -82,6 +82,11 @@ class Conf:
     # so the auth service itself refuses them, with or without the access token hook;
     # reactivating lifts that ban (only the one usersync set). See usersync.supabase_auth.bans.
     BAN_IN_SUPABASE_AUTH: Setting[bool] = Setting(True)
+    # Display fields (opt-in): profile columns your project adds with its own migration,
+    # kept equal to auth data: {column: source}, the source "email", "phone",
+    # "user_metadata.<key>" or "app_metadata.<key>". Installed as SQL at migrate time
+    # (usersync.sync.display_fields); see docs/display-fields.md.
+    DISPLAY_FIELDS: Setting[dict[str, str]] = Setting({})
     # The application integration writes last_login at most this often per user (s).
     LAST_LOGIN_INTERVAL_SECONDS: Setting[int] = Setting(300)
     # A token whose session_id no longer exists in auth.sessions (signed out, or ended by

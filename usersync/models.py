@@ -179,6 +179,7 @@ class AuditAction(models.TextChoices):
     STAFF_LINK_SET = "staff_link_set", "Staff link set"
     STAFF_LINK_REMOVED = "staff_link_removed", "Staff link removed"
     AUDIT_LOG_PRUNED = "audit_log_pruned", "Audit log pruned"
+    SUPABASE_AUTH_BAN_RESTORED = "supabase_auth_ban_restored", "Supabase Auth ban restored"
 
 
 class AdminAuditLog(models.Model):

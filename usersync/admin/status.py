@@ -75,6 +75,25 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
             status.trigger_failures == 0,
         ),
     ]
+    lines.insert(
+        3,
+        StatusLine(
+            "Deactivated / banned",
+            f"{status.deactivated_profiles:,} deactivated in usersync; "
+            f"{status.banned_users:,} banned in Supabase Auth",
+            _url(site, "usersync_userprofile_changelist", "?is_active__exact=0"),
+        ),
+    )
+    if status.ban_drift_sentence:
+        lines.insert(
+            4,
+            StatusLine(
+                "Ban lifted by hand",
+                status.ban_drift_sentence,
+                _url(site, "usersync_userprofile_changelist", "?is_active__exact=0"),
+                False,
+            ),
+        )
     if status.running_sync is not None:
         lines.insert(
             0,

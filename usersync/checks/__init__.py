@@ -42,6 +42,12 @@ E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
       (usersync.checks.tokens.check_sessions_table).
+E025  USERSYNC_DISPLAY_FIELDS is not a dict of column: source, or a source is not "email",
+      "phone", "user_metadata.<key>" or "app_metadata.<key>" (key: 1-64 of A-Z a-z 0-9 _)
+      (usersync.checks.display_fields).
+E026  USERSYNC_DISPLAY_FIELDS maps a column usersync writes itself (role, last_login, ...).
+E027  (``check --database``, and ``migrate``) A column USERSYNC_DISPLAY_FIELDS maps is not
+      of a text type (text, varchar, char) in public.user_profiles.
 E035  USERSYNC_SUPABASE_URL is not the project's https address (scheme and host only, no
       path; http://localhost while DEBUG is on).
 W001  (``check --deploy`` only) None of USERSYNC_SUPABASE_URL, USERSYNC_JWT_SECRET,
@@ -59,6 +65,8 @@ W007  USERSYNC_REQUIRE_SESSION_ID is on and USERSYNC_CHECK_SESSIONS off: a sessi
       required but never looked up, so a signed-out token works until it expires.
 W008  USERSYNC_BAN_IN_SUPABASE_AUTH is off: a deactivation no longer bans the user in
       Supabase Auth, so lock-out depends on the access token hook being switched on.
+W009  (``check --database``, and ``migrate``) A column USERSYNC_DISPLAY_FIELDS maps does
+      not exist in public.user_profiles (yet: the migrate that adds it must be able to run).
 W013  (``check --deploy`` only) Only the legacy HS256 secret USERSYNC_JWT_SECRET is set:
       tokens signed with the project's asymmetric keys are refused; set
       USERSYNC_SUPABASE_URL.

@@ -41,6 +41,22 @@ def _status_gauges(registry: CollectorRegistry, status: SyncStatus) -> None:
         ("soft_deleted_users", "Users with deleted_at set.", status.soft_deleted_users),
         ("anonymous_users", "Anonymous users.", status.anonymous_users),
         (
+            "deactivated_profiles",
+            "Profiles deactivated in usersync (is_active false).",
+            status.deactivated_profiles,
+        ),
+        (
+            "banned_users",
+            "Users banned in Supabase Auth (banned_until ahead, set by usersync or not).",
+            status.banned_users,
+        ),
+        (
+            "ban_lifted_by_hand",
+            "Deactivated profiles whose user is not banned in Supabase Auth (drift; "
+            "sync_users bans them again).",
+            status.ban_lifted_by_hand,
+        ),
+        (
             "trigger_installed",
             "1 if on_auth_user_created exists on auth.users.",
             status.trigger_installed,

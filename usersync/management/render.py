@@ -46,6 +46,12 @@ def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
         lines.append(
             f"{INFO} Sync in progress: {status.running_sync.describe(status.total_auth_users)}"
         )
+    lines.append(
+        f"Deactivated in usersync: {number(status.deactivated_profiles)}; "
+        f"banned in Supabase Auth: {number(status.banned_users)}"
+    )
+    if status.ban_drift_sentence:
+        lines.append(f"{WARN} {status.ban_drift_sentence}")
     trigger = status.trigger
     lines.append(f"{OK if trigger.working else FAIL} {trigger.sentence}")
     if trigger.failures_sentence:
@@ -137,6 +143,16 @@ def render_sync_result(result: SyncResult) -> list[str]:
         f"({result.duration_seconds} s): created {number(result.created)} profiles, filled "
         f"empty fields of {number(result.filled)}, {kept}."
     )
+    if result.displayed:
+        lines.append(
+            f"Display fields (USERSYNC_DISPLAY_FIELDS) written on "
+            f"{plural(result.displayed, 'profile')}."
+        )
+    if result.bans_restored:
+        lines.append(
+            f"Banned again in Supabase Auth: {plural(result.bans_restored, 'deactivated user')} "
+            f"whose ban was lifted outside usersync (audited)."
+        )
     if result.resolved_trigger_failures:
         lines.append(
             f"Repaired {number(result.resolved_trigger_failures)} recorded trigger failures."

@@ -286,10 +286,12 @@ def reactivate(
 
 
 def _recorded_ban(user_id: uuid.UUID) -> dict[str, Any] | None:
-    """The Supabase Auth ban the user's last deactivation set, as its audit entry
-    recorded it (None: it set none)."""
+    """The Supabase Auth ban the user's last deactivation set, or a sync set again
+    since (a ban lifted by hand), as its audit entry recorded it (None: none was set)."""
     details = (
-        AdminAuditLog.objects.filter(target_user_id=user_id, action="deactivated")
+        AdminAuditLog.objects.filter(
+            target_user_id=user_id, action__in=["deactivated", "supabase_auth_ban_restored"]
+        )
         .order_by("-created_at", "-pk")
         .values_list("details", flat=True)
         .first()

@@ -9,6 +9,7 @@ a rerun finishes it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from usersync.db.transactions import probe_per_user, read_only_snapshot, set_tim
 from usersync.errors import LeaseLost
 from usersync.models import UserProfile
 from usersync.signals import deliver, profile_created, send_on_commit, sync_finished
+from usersync.sync.ban_drift import mend_bans
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
@@ -91,6 +93,8 @@ class BatchResult:
     filled: int
     reset: int
     rows: Rows
+    # Profiles whose display fields (USERSYNC_DISPLAY_FIELDS) were written.
+    displayed: int = 0
 
 
 @dataclass
@@ -104,8 +108,11 @@ class SyncResult:
     created: int = 0
     filled: int = 0
     reset: int = 0
+    displayed: int = 0
     batches: list[BatchResult] = field(default_factory=list)
     resolved_trigger_failures: int = 0
+    # Deactivated profiles whose Supabase Auth ban had been lifted by hand, banned again.
+    bans_restored: int = 0
 
     @property
     def duration_seconds(self) -> float:
@@ -123,7 +130,9 @@ class SyncResult:
             "created": self.created,
             "filled": self.filled,
             "reset": self.reset,
+            "displayed": self.displayed,
             "resolved_trigger_failures": self.resolved_trigger_failures,
+            "bans_restored": self.bans_restored,
             "started_at": isoformat(self.started_at),
             "finished_at": isoformat(self.finished_at),
             "duration_seconds": self.duration_seconds,
@@ -178,6 +187,9 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
         assert row is not None
         created_ids = row.pop("created_ids")
         batch = build(BatchResult, row, number=number, reset=reset, rows=rows)
+        # Its own statement: it sees the profiles sync_batch made.
+        cursor.execute(query("display_batch"), rows.params())
+        batch = dataclasses.replace(batch, displayed=fetch_one(cursor)["displayed"])
         cursor.execute(
             query("run_progress"),
             {
@@ -243,12 +255,14 @@ def sync(
             result.created += batch.created
             result.filled += batch.filled
             result.reset += batch.reset
+            result.displayed += batch.displayed
             if progress:
                 progress(batch)
             return batch.scanned
 
         try:
             walk(batch_size, preserve, run_batch)
+            result.bans_restored = mend_bans(batch_size, triggered_by, run.id)
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount

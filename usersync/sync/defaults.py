@@ -29,8 +29,9 @@ def stored_default_role() -> str | None:
 
 
 def store_default_role() -> bool:
-    """Write USERSYNC_DEFAULT_ROLE into the database, where the triggers and the sync
-    read it; True if it changed. Done after every migrate and before every sync.
+    """Write USERSYNC_DEFAULT_ROLE (and USERSYNC_BAN_IN_SUPABASE_AUTH) into the
+    database, where the triggers and the sync read them; True if either changed. Done
+    after every migrate and before every sync.
     Raises Misconfigured for an admin default, NotMigrated before migration 0016."""
     role = default_role()
     with database_errors(), atomic(), connection().cursor() as cursor:
@@ -38,7 +39,14 @@ def store_default_role() -> bool:
         if not fetch_value(cursor):
             raise NotMigrated("usersync's tables are older than this version: run migrate")
         cursor.execute(query("store_default_role"), {"role": role, "admin_role": conf.ADMIN_ROLE})
-        return bool(fetch_value(cursor))
+        changed = bool(fetch_value(cursor))
+        # USERSYNC_BAN_IN_SUPABASE_AUTH beside it (from migration 0018): whether a
+        # deactivated profile without a ban is drift (usersync.user_accounts).
+        cursor.execute(query("ban_setting_stored"))
+        if fetch_value(cursor):
+            cursor.execute(query("store_ban_setting"), {"ban": conf.BAN_IN_SUPABASE_AUTH})
+            changed = bool(fetch_value(cursor)) or changed
+        return changed
 
 
 def store_default_role_after_migrate(using: str = "default", **kwargs) -> None:

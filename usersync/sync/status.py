@@ -111,6 +111,9 @@ COUNT_FIELDS = (
     "anonymous_users",
     "profiles_of_eligible_users",
     "profiles_of_soft_deleted_users",
+    "banned_users",
+    "deactivated_profiles",
+    "ban_lifted_by_hand",
     "measured_at",
 )
 
@@ -134,6 +137,12 @@ class SyncStatus:
     # + orphan_profiles; eligible_users - profiles_of_eligible_users = missing_profiles.
     profiles_of_eligible_users: int
     profiles_of_soft_deleted_users: int
+    # Banned in Supabase Auth (banned_until ahead, whoever set it), apart from deactivated
+    # in usersync; ban_lifted_by_hand: deactivated profiles whose user is not banned
+    # although USERSYNC_BAN_IN_SUPABASE_AUTH is on (drift: sync_users bans them again).
+    banned_users: int
+    deactivated_profiles: int
+    ban_lifted_by_hand: int
     measured_at: datetime  # when the counts were taken (a cached copy keeps it)
     running_sync: RunningSync | None
 
@@ -204,6 +213,19 @@ class SyncStatus:
         return self.missing_profiles == 0
 
     @property
+    def ban_drift_sentence(self) -> str | None:
+        """The drift between usersync's deactivation and Supabase Auth's ban, in words
+        (None when there is none)."""
+        if not self.ban_lifted_by_hand:
+            return None
+        count = self.ban_lifted_by_hand
+        return (
+            f"{count:,} deactivated {'profile is' if count == 1 else 'profiles are'} not "
+            f"banned in Supabase Auth (ban lifted outside usersync): sync_users bans "
+            f"{'it' if count == 1 else 'them'} again"
+        )
+
+    @property
     def trigger(self) -> TriggerState:
         return TriggerState(self.trigger_installed, self.trigger_enabled, self.trigger_failures)
 
@@ -223,6 +245,9 @@ class SyncStatus:
             "last_sync": self.last_sync.as_dict() if self.last_sync else None,
             "profiles_of_eligible_users": self.profiles_of_eligible_users,
             "profiles_of_soft_deleted_users": self.profiles_of_soft_deleted_users,
+            "banned_users": self.banned_users,
+            "deactivated_profiles": self.deactivated_profiles,
+            "ban_lifted_by_hand": self.ban_lifted_by_hand,
             "measured_at": isoformat(self.measured_at),
             "running_sync": self.running_sync.as_dict() if self.running_sync else None,
         }
