@@ -42,6 +42,7 @@ E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
       (usersync.checks.tokens.check_sessions_table).
+E025  USERSYNC_FULL_SYNC_AFTER_SECONDS is not a whole number of at least 0.
 W001  (``check --deploy`` only) None of USERSYNC_JWT_SECRET, USERSYNC_JWKS and
       USERSYNC_JWKS_URL is set: the API and the application's views refuse every token.
 W002  USERSYNC_LEASE_SECONDS is not greater than USERSYNC_STATEMENT_TIMEOUT: one slow batch
@@ -89,6 +90,7 @@ WHOLE_NUMBERS = {
     "CHAT_ERROR_PER_MINUTE": (1, "usersync.E021"),
     "CHAT_ERROR_PER_DAY": (1, "usersync.E022"),
     "HEALTH_CACHE_SECONDS": (0, "usersync.E023"),
+    "FULL_SYNC_AFTER_SECONDS": (0, "usersync.E025"),
 }
 # Strings whose own checks say more than "not a string".
 CHECKED_STRINGS = {"DATABASE", "DEFAULT_ROLE", "ADMIN_ROLE", "JWT_AUDIENCE"}

@@ -23,10 +23,11 @@ from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.db.transactions import probe_per_user, read_only_snapshot, set_time_limit
 from usersync.errors import LeaseLost
+from usersync.sync import incremental
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
-from usersync.sync.walk import Rows, walk
+from usersync.sync.walk import CATCH_UP_BATCHES, Rows, walk
 
 FIRST_ID = uuid.UUID(int=0)
 PLAN_SAMPLE_LIMIT = 20
@@ -104,6 +105,10 @@ class SyncResult:
     reset: int = 0
     batches: list[BatchResult] = field(default_factory=list)
     resolved_trigger_failures: int = 0
+    # "incremental": fills probed only for users written since the watermark; "full":
+    # every user checked, for `full_reason`.
+    mode: str = "full"
+    full_reason: str | None = None
 
     @property
     def duration_seconds(self) -> float:
@@ -122,6 +127,8 @@ class SyncResult:
             "filled": self.filled,
             "reset": self.reset,
             "resolved_trigger_failures": self.resolved_trigger_failures,
+            "mode": self.mode,
+            "full_reason": self.full_reason,
             "started_at": isoformat(self.started_at),
             "finished_at": isoformat(self.finished_at),
             "duration_seconds": self.duration_seconds,
@@ -205,9 +212,12 @@ def sync(
     triggered_by: str = "usersync",
     wait: bool = False,
     on_wait: Callable[[Holder], None] | None = None,
+    full: bool = False,
 ) -> SyncResult:
-    """Create every missing profile (and, with preserve=False, reset existing ones to
-    the defaults, auditing their old values). A dry run is plan()."""
+    """Create every missing profile and fill empty fields (and, with preserve=False,
+    reset existing ones to the defaults, auditing their old values). Incremental when
+    it may be (usersync.sync.incremental), every user checked with full=True. A dry
+    run is plan()."""
     batch_size = batch_size or conf.SYNC_BATCH_SIZE
     store_default_role()
     with database_errors():
@@ -234,10 +244,21 @@ def sync(
             return batch.scanned
 
         try:
-            walk(batch_size, preserve, run_batch)
+            state = incremental.watermark_state()
+            reason = incremental.full_reason(state, full=full, preserve=preserve)
+            if reason is None and not incremental.check_written_since(state, batch_size, run_batch):
+                reason = (
+                    f"more than {CATCH_UP_BATCHES * batch_size:,} users to check since the "
+                    "watermark: a sweep is cheaper"
+                )
+            if reason is not None:
+                walk(batch_size, preserve, run_batch)
+            result.mode = "incremental" if reason is None else "full"
+            result.full_reason = reason
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount
+            incremental.record(run.id, state, full=reason is not None)
         except BaseException as error:
             status_ = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             message = (str(error).strip().splitlines() or [status_])[0][:500]
