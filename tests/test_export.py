@@ -67,6 +67,7 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_settings_guard.v1",
         "access_token_hook.v2",
         "sync_watermark.v1",
+        "profile_indexes.v1",
     ]
 
 
