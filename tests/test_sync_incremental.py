@@ -221,3 +221,14 @@ def test_sync_users_command__says_which_kind_ran_in_text_and_json(users_in_step,
     assert "Incremental: fields to fill checked only for users written since" in (
         capsys.readouterr().out
     )
+
+
+def test_more_users_to_check_than_ten_batches__makes_the_sync_a_full_sweep(users_in_step):
+    with connect(user="supabase_auth_admin") as conn:
+        more = [sign_up(conn) for _ in range(12)]
+    UserProfile.objects.filter(user_id__in=more).delete()
+    result = sync.sync(batch_size=1)
+    assert (result.mode, result.created) == ("full", 12)
+    assert result.full_reason == (
+        "more than 10 users to check since the watermark: a sweep is cheaper"
+    )

@@ -43,6 +43,7 @@ class WatermarkState:
     identities_filenode: int
     profiles_filenode: int
     rules_version: str
+    estimated_missing: int | None
     since_xmin: int | None
     since_recorded_at: datetime | None
     since_full_check_at: datetime | None
@@ -113,8 +114,11 @@ def check_written_since(
 ) -> bool:
     """Give run_batch the users who may need work (batches by exact place); False,
     having done nothing, when there are more than a sweep's catch-up would take (a
-    sweep is then cheaper)."""
+    sweep is then cheaper). When the statistics already count more users without a
+    profile than that, without listing them (a first backfill of a legacy project)."""
     limit = CATCH_UP_BATCHES * batch_size
+    if state.estimated_missing is not None and state.estimated_missing > limit:
+        return False
     places = candidates(state.since_xid, limit + 1)
     if len(places) > limit:
         return False
