@@ -20,5 +20,10 @@ CREATE TABLE IF NOT EXISTS usersync.sync_watermark (
     users_filenode BIGINT NOT NULL,
     identities_filenode BIGINT NOT NULL,
     profiles_filenode BIGINT NOT NULL,
-    rules_version TEXT NOT NULL
+    rules_version TEXT NOT NULL,
+    -- The transactions of that sync's batches that wrote profiles (32-bit xids): the
+    -- profiles it wrote were in step when written, so their xmin alone does not make
+    -- the next sync probe them (a backfill's profiles would otherwise all be probed
+    -- again the night after). Auth rows and identities written since still do.
+    sync_xids JSONB NOT NULL DEFAULT '[]'
 );

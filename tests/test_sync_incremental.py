@@ -232,3 +232,23 @@ def test_more_users_to_check_than_ten_batches__makes_the_sync_a_full_sweep(users
     assert result.full_reason == (
         "more than 10 users to check since the watermark: a sweep is cheaper"
     )
+
+
+def test_the_night_after_a_backfill__does_not_probe_the_profiles_it_made(users_in_step):
+    with connect(user="supabase_auth_admin") as conn:
+        legacy = [sign_up(conn) for _ in range(5)]
+    UserProfile.objects.filter(user_id__in=legacy).delete()
+    watermark_to_now()
+    backfill = sync.sync()
+    assert (backfill.mode, backfill.created) == ("incremental", 5)
+    after = sync.sync()
+    assert (after.mode, after.scanned) == ("incremental", 0)
+
+
+def test_a_profile_cleared_after_the_sync_that_wrote_it__is_still_probed(users_in_step):
+    user_id = users_in_step[0]
+    add_identity(user_id, "github", "gh-9")
+    assert sync.sync().filled == 1
+    UserProfile.objects.filter(user_id=user_id).update(sso_user_id=None, sso_provider=None)
+    result = sync.sync()
+    assert (result.mode, result.filled) == ("incremental", 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils import timezone
@@ -90,6 +90,8 @@ class BatchResult:
     filled: int
     reset: int
     rows: Rows
+    # The batch's transaction (64-bit id) when it wrote profiles, else None.
+    xid: int | None = None
 
 
 @dataclass
@@ -195,6 +197,9 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
                 f"sync run {run_id} lost its lease (a batch took longer than "
                 f"{lease_seconds()} s and another run took over); its last batch was undone"
             )
+        if batch.created or batch.filled or batch.reset:
+            cursor.execute(query("batch_xid"))
+            batch = replace(batch, xid=fetch_value(cursor))
     return batch
 
 
@@ -258,7 +263,12 @@ def sync(
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount
-            incremental.record(run.id, state, full=reason is not None)
+            incremental.record(
+                run.id,
+                state,
+                full=reason is not None,
+                sync_xids=[b.xid for b in result.batches if b.xid is not None],
+            )
         except BaseException as error:
             status_ = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             message = (str(error).strip().splitlines() or [status_])[0][:500]

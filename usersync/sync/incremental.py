@@ -17,6 +17,7 @@ comment on usersync.profile_sync), or more users to check than a sweep costs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,6 +52,14 @@ class WatermarkState:
     since_identities_filenode: int | None
     since_profiles_filenode: int | None
     since_rules_version: str | None
+    # JSON text (a list of xids as strings), as Django's connection returns jsonb.
+    since_sync_xids: str | list[str] | None
+
+    @property
+    def sync_xids(self) -> list[str]:
+        """The watermark sync's own batch transactions (32-bit xids)."""
+        xids = self.since_sync_xids
+        return json.loads(xids) if isinstance(xids, str) else list(xids or [])
 
     @property
     def since_xid(self) -> str:
@@ -102,10 +111,13 @@ def full_reason(state: WatermarkState, *, full: bool, preserve: bool) -> str | N
     return None
 
 
-def candidates(since_xid: str, limit: int) -> list[str]:
+def candidates(since_xid: str, sync_xids: list[str], limit: int) -> list[str]:
     """The places (ctids) of the auth users who may need work: see the module doc."""
     with connection().cursor() as cursor:
-        cursor.execute(query("incremental_candidates"), {"since": since_xid, "limit": limit})
+        cursor.execute(
+            query("incremental_candidates"),
+            {"since": since_xid, "sync_xids": sync_xids, "limit": limit},
+        )
         return [row["ctid"] for row in fetch_all(cursor)]
 
 
@@ -119,7 +131,7 @@ def check_written_since(
     limit = CATCH_UP_BATCHES * batch_size
     if state.estimated_missing is not None and state.estimated_missing > limit:
         return False
-    places = candidates(state.since_xid, limit + 1)
+    places = candidates(state.since_xid, state.sync_xids, limit + 1)
     if len(places) > limit:
         return False
     pages = walk_state().pages
@@ -128,9 +140,10 @@ def check_written_since(
     return True
 
 
-def record(run_id: int, state: WatermarkState, *, full: bool) -> None:
+def record(run_id: int, state: WatermarkState, *, full: bool, sync_xids: list[int]) -> None:
     """The watermark of a completed sync that began at `state` (a full one, or an
-    incremental one that keeps the last full check's time)."""
+    incremental one that keeps the last full check's time); sync_xids: the 64-bit ids
+    of its batches that wrote profiles."""
     full_check_at = state.now if full else state.since_full_check_at
     with atomic(), connection().cursor() as cursor:
         cursor.execute(
@@ -144,5 +157,6 @@ def record(run_id: int, state: WatermarkState, *, full: bool) -> None:
                 "identities_filenode": state.identities_filenode,
                 "profiles_filenode": state.profiles_filenode,
                 "rules_version": state.rules_version,
+                "sync_xids": json.dumps(sorted({str(xid % XID_MODULUS) for xid in sync_xids})),
             },
         )

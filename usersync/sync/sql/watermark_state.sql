@@ -20,6 +20,7 @@ SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS snapshot_xmin,
        w.users_filenode AS since_users_filenode,
        w.identities_filenode AS since_identities_filenode,
        w.profiles_filenode AS since_profiles_filenode,
-       w.rules_version AS since_rules_version
+       w.rules_version AS since_rules_version,
+       w.sync_xids AS since_sync_xids
   FROM (SELECT) now_
   LEFT JOIN usersync.sync_watermark w ON true
