@@ -194,12 +194,13 @@ def nothing_to_do(
     full_runs: int,
     log: Callable[[str], None] = _quiet,
 ) -> None:
-    """The nightly sync: everything already in step. One sync makes every profile and
-    a second one records a watermark after it (neither timed); then `sync_users` and
-    the anchor finding nothing to create, alternately (ABBA), and `sync_users --full`."""
-    data.restore()
-    for _ in range(2):
-        sync_command(scratch)
+    """The nightly sync: everything already in step (run right after the watched
+    syncs, which made every profile and recorded their watermark: no restore). One
+    more sync, not timed (it warms the caches as the nightly one finds them); then
+    `sync_users` and the anchor finding nothing to create, alternately (ABBA), and
+    `sync_users --full`."""
+    warm = sync_command(scratch)
+    assert warm.created == 0, warm.created
     conn = data.conn
     for repeat in range(repeats):
         order = ("sync", "anchor") if repeat % 2 == 0 else ("anchor", "sync")
