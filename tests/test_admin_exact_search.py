@@ -77,3 +77,12 @@ def test_users_without_a_profile__a_whole_address_lists_that_user(admin_client, 
     UserProfile.objects.all().delete()
     response = admin_client.get(MISSING, {"q": "legacy@example.com"})
     assert listed_user_ids(response) == {legacy.pk}
+
+
+@pytest.mark.parametrize(
+    "term", ["a\x00b@example.com", "x" * 10_000 + "@example.com", "+1\x005550001111"]
+)
+def test_odd_whole_looking_terms__are_answered_200(admin_client, auth_user_factory, term):
+    auth_user_factory(email="gina@example.com")
+    assert admin_client.get(PROFILES, {"q": term}).status_code == 200
+    assert admin_client.get(MISSING, {"q": term}).status_code == 200
