@@ -13,6 +13,15 @@ the last full check older than USERSYNC_FULL_SYNC_AFTER_SECONDS, the watermark s
 transactions back that 32-bit xid comparisons could wrap, a table rewritten (another
 relfilenode: VACUUM FULL, CLUSTER, TRUNCATE), other profile rules (their version, the
 comment on usersync.profile_sync), or more users to check than a sweep costs.
+
+Profiles written by the watermark sync's own batches (their transaction ids are kept
+with the watermark) are not probed again for their xmin alone: they were in step when
+written. One narrow case is left to the next full check: a change to a profile that
+committed between a batch's read and its own write of that same profile (the batch
+keeps the changed field group, as fill_profiles does, but its write hides the change's
+xmin). Drift that needs no write at all (e.g. a ban that ends by the clock) is not
+found by xmin either: rules that depend on time need a full check or a condition of
+their own here.
 """
 
 from __future__ import annotations
