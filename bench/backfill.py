@@ -13,6 +13,8 @@ import psycopg
 
 from bench.dataset import Dataset
 from bench.measure import (
+    CheckpointWatch,
+    CheckpointWatcher,
     ProcessRun,
     Samples,
     TransactionWatch,
@@ -25,6 +27,7 @@ from bench.signup import SignUpProbe
 from tests.pgbouncer import pgbouncer
 
 WATCH_INTERVAL = 0.005
+CHECKPOINT_INTERVAL = 0.02
 
 
 @dataclass
@@ -35,6 +38,8 @@ class SyncRun:
     filled: int
     batches: int
     batch_size: int
+    mode: str = "full"
+    scanned: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class WatchedSync:
     sign_ups: int
     sign_up_median: float
     sign_up_longest: float
+    checkpoints: CheckpointWatch | None = None
 
 
 @dataclass
@@ -66,6 +72,14 @@ class BackfillResult:
     # Alternating runs after the timed ones: direct, and through PgBouncer.
     direct: Samples = field(default_factory=Samples)
     pooled: Samples = field(default_factory=Samples)
+    # The nightly sync with nothing to do (every profile made and in step, after a
+    # completed sync): `sync_users` (incremental), the anchor statement finding nothing
+    # to create, alternately; and `sync_users --full` (every user probed) once or more.
+    noop_sync: Samples = field(default_factory=Samples)
+    noop_anchor: Samples = field(default_factory=Samples)
+    noop_full: Samples = field(default_factory=Samples)
+    noop_modes: list[str] = field(default_factory=list)
+    noop_scanned: int = 0
 
     @property
     def naive_extrapolated(self) -> float:
@@ -97,8 +111,9 @@ class BackfillResult:
                     "sign_ups": w.sign_ups,
                     "sign_up_median": w.sign_up_median,
                     "sign_up_longest": w.sign_up_longest,
+                    "checkpoints": w.checkpoints.as_dict() if w.checkpoints else None,
                 }
-                | vars(w.transactions)
+                | {k: v for k, v in vars(w.transactions).items() if k != "writes"}
                 for w in self.watched
             ],
             "batches": self.batches,
@@ -106,14 +121,22 @@ class BackfillResult:
                 "direct_seconds": self.direct.as_dict() if self.direct.values else None,
                 "pooled_seconds": self.pooled.as_dict() if self.pooled.values else None,
             },
+            "noop_sync_seconds": self.noop_sync.as_dict() if self.noop_sync.values else None,
+            "noop_anchor_seconds": (
+                self.noop_anchor.as_dict() if self.noop_anchor.values else None
+            ),
+            "noop_full_seconds": self.noop_full.as_dict() if self.noop_full.values else None,
+            "noop_modes": self.noop_modes,
+            "noop_scanned": self.noop_scanned,
         }
 
 
 def sync_command(
-    scratch: Scratch, batch_size: int | None = None, database_url: str = ""
+    scratch: Scratch, batch_size: int | None = None, database_url: str = "", full: bool = False
 ) -> SyncRun:
     size = ["--batch-size", str(batch_size)] if batch_size else []
-    run: ProcessRun = scratch.manage("sync_users", "--json", *size, database_url=database_url)
+    options = [*size, *(["--full"] if full else [])]
+    run: ProcessRun = scratch.manage("sync_users", "--json", *options, database_url=database_url)
     data = json.loads(run.stdout)
     return SyncRun(
         seconds=run.seconds,
@@ -122,6 +145,8 @@ def sync_command(
         filled=data["filled"],
         batches=data["batches"],
         batch_size=data["batch_size"],
+        mode=data.get("mode", "full"),
+        scanned=data.get("scanned", 0),
     )
 
 
@@ -161,6 +186,54 @@ def through_pooler(
                 log(f"sync {way}: {synced.seconds:.1f} s")
 
 
+def nothing_to_do(
+    scratch: Scratch,
+    data: Dataset,
+    result: BackfillResult,
+    repeats: int,
+    full_runs: int,
+    log: Callable[[str], None] = _quiet,
+) -> None:
+    """The nightly sync: everything already in step (run right after the watched
+    syncs, which made every profile and recorded their watermark: no restore). One
+    more sync, not timed (it warms the caches as the nightly one finds them); then
+    `sync_users` and the anchor finding nothing to create, alternately (ABBA), and
+    `sync_users --full`."""
+    warm = sync_command(scratch)
+    assert warm.created == 0, warm.created
+    conn = data.conn
+    for repeat in range(repeats):
+        order = ("sync", "anchor") if repeat % 2 == 0 else ("anchor", "sync")
+        for which in order:
+            if which == "sync":
+                run_ = sync_command(scratch)
+                assert run_.created == 0 and run_.filled == 0, (run_.created, run_.filled)
+                result.noop_sync.add(run_.seconds)
+                result.noop_modes.append(run_.mode)
+                result.noop_scanned = max(result.noop_scanned, run_.scanned)
+            else:
+                seconds, created = anchor(conn)
+                assert created == 0, created
+                result.noop_anchor.add(seconds)
+        log(
+            f"nothing to do, repeat {repeat + 1}: sync ({run_.mode}, {run_.scanned:,} "
+            f"scanned) {result.noop_sync.values[-1]:.2f} s, anchor "
+            f"{result.noop_anchor.values[-1]:.2f} s"
+        )
+    for _ in range(full_runs):
+        full = sync_command(scratch, full=True)
+        assert full.created == 0 and full.filled == 0, (full.created, full.filled)
+        result.noop_full.add(full.seconds)
+        log(f"nothing to do, sync_users --full: {full.seconds:.1f} s")
+
+
+def checkpoint_query(conn: psycopg.Connection) -> str:
+    """pg_stat_checkpointer from PostgreSQL 17 on, pg_stat_bgwriter before."""
+    if conn.info.server_version >= 170000:
+        return bench_sql("checkpoint_state")
+    return bench_sql("checkpoint_state_bgwriter")
+
+
 def run(
     scratch: Scratch,
     data: Dataset,
@@ -170,6 +243,7 @@ def run(
     pooler_runs: int = 2,
     first_sync: bool = True,
     log: Callable[[str], None] = _quiet,
+    noop_full_runs: int = 1,
 ) -> BackfillResult:
     conn = data.conn
     users, _, to_create = data.counts()
@@ -206,13 +280,18 @@ def run(
     batch_sizes = [default_batch] + ([2 * default_batch] if watch_double_batch else [])
     for batch_size in batch_sizes:
         data.restore()
+        checkpoints = CheckpointWatcher(
+            lambda: scratch.connect(), checkpoint_query(conn), CHECKPOINT_INTERVAL
+        )
         with (
+            checkpoints,
             TransactionWatcher(
                 lambda: scratch.connect(), bench_sql("transactions"), WATCH_INTERVAL
             ) as watcher,
             SignUpProbe(scratch) as probe,
         ):
             watched = sync_command(scratch, batch_size)
+        checkpoints.attribute(watcher.result.writes)
         log(f"watched sync, batches of {batch_size:,}: {watched.seconds:.1f} s")
         conn.execute(bench_sql("delete_users"), {"ids": probe.ids})
         # The sign-ups' dead rows in the auth tables, which a restore leaves alone.
@@ -225,8 +304,10 @@ def run(
                 len(probe.ids),
                 probe.median,
                 probe.longest,
+                checkpoints.result,
             )
         )
+    nothing_to_do(scratch, data, result, max(repeats, 3), noop_full_runs, log=log)
     data.restore()
     result.naive_sample = min(naive_sample, users)
     result.naive_seconds, result.naive_created = timed(lambda: naive_backfill(result.naive_sample))

@@ -14,11 +14,20 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import backfill, dataset, health, hook, sessions, signup, status
+from bench import admin_pages, backfill, dataset, health, hook, sessions, signin, signup, status
 from bench.report import Results, render
 from bench.scratch import scratch_database, server_from_environment
 
-BENCHMARKS = ("backfill", "status", "signup", "hook", "sessions", "health")
+BENCHMARKS = (
+    "backfill",
+    "status",
+    "signup",
+    "signin",
+    "hook",
+    "sessions",
+    "admin",
+    "health",
+)
 
 
 def _sizes(text: str) -> list[int]:
@@ -57,7 +66,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default=10_000_000,
         metavar="USERS",
         help="at sizes from this on (default 10,000,000), for time: one timed sync and "
-        "anchor, no separate first sync, no pooler runs",
+        "anchor, no separate first sync, no pooler runs, no `sync_users --full` with "
+        "nothing to do",
     )
     parser.add_argument(
         "--pooler-runs",
@@ -74,6 +84,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--session-rounds", type=int, help="rounds of token verification with/without the check"
+    )
+    parser.add_argument(
+        "--signin-updates", type=int, help="sign-ins per round, with and without the trigger"
+    )
+    parser.add_argument("--signin-rounds", type=int, help="rounds of sign-ins")
+    parser.add_argument(
+        "--admin-requests", type=int, help="warm requests per staff admin page (and anchor)"
     )
     parser.add_argument(
         "--health-path",
@@ -107,6 +124,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "hook_rounds": 2,
             "session_calls": 50,
             "session_rounds": 2,
+            "signin_updates": 30,
+            "signin_rounds": 2,
+            "admin_requests": 3,
             "health_seconds": 1.0,
             "health_requests": 5_000,
         }
@@ -123,6 +143,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
             "hook_rounds": 10,
             "session_calls": 500,
             "session_rounds": 10,
+            "signin_updates": 300,
+            "signin_rounds": 10,
+            "admin_requests": 11,
             "health_seconds": 10.0,
             "health_requests": 200_000,
         }
@@ -211,6 +234,7 @@ def main(argv: list[str]) -> int:
                                 pooler_runs=args.pooler_runs if size < args.large_from else 0,
                                 first_sync=size < args.large_from,
                                 log=lambda message: _log(f"  {message}", started),
+                                noop_full_runs=1 if size < args.large_from else 0,
                             )
                         )
                 if "status" in args.only:
@@ -229,6 +253,12 @@ def main(argv: list[str]) -> int:
                         args.bulk_users,
                     )
                 save()
+            if "signin" in args.only:
+                with _phase(f"sign-ins at {loaded:,}", started):
+                    results.signin = signin.run(
+                        scratch, data, args.signin_rounds, args.signin_updates
+                    )
+                save()
             if "hook" in args.only:
                 with _phase(f"access token hook at {loaded:,}", started):
                     results.hook = hook.run(
@@ -240,6 +270,10 @@ def main(argv: list[str]) -> int:
                     results.sessions = sessions.run(
                         conn, loaded, args.session_rounds, args.session_calls
                     )
+                save()
+            if "admin" in args.only:
+                with _phase(f"staff admin pages at {loaded:,}", started):
+                    results.admin = admin_pages.run(conn, args.admin_requests)
                 save()
             if "health" in args.only:
                 with _phase(f"health URLs at {loaded:,}", started):

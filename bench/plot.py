@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""Seconds per size on log-log axes: `manage.py sync_users`, the anchor statement and
-`usersync.sync.status()` in a process, medians with min-max error bars, from the
-results of one run (bench/run.py --plot PATH, or again from its --json file):
+"""Seconds per size on log-log axes: `manage.py sync_users`, the anchor statement, the
+same two with nothing to do (the nightly sync) and `usersync.sync.status()` in a
+process, medians with min-max error bars, from the results of one run (bench/run.py
+--plot PATH, or again from its --json file):
 
     python bench/plot.py results.json docs/benchmarks-scale.png
 """
@@ -16,6 +17,8 @@ SERIES = (
     # (label, section of the results, key of its samples)
     ("manage.py sync_users", "backfill", "sync_seconds"),
     ("anchor: one INSERT … SELECT", "backfill", "anchor_seconds"),
+    ("sync_users with nothing to do", "backfill", "noop_sync_seconds"),
+    ("anchor finding nothing to do", "backfill", "noop_anchor_seconds"),
     ("usersync.sync.status() in a process", "status", "in_process_seconds"),
 )
 

@@ -14,6 +14,7 @@ from tests.helpers import ROOT, database_url_for_tests
 
 RATIO_ROWS = (
     "sync / anchor at 1,000",
+    "sync with nothing to do / anchor finding nothing at 1,000",
     "longest sync write transaction at 1,000",
     "naive / sync at 1,000",
     "peak RSS at 1,000 minus at 300",
@@ -21,6 +22,7 @@ RATIO_ROWS = (
     "`usersync.sync.status()` in a process / raw counts at 1,000",
     "sync through PgBouncer / direct at 1,000",
     "single-row sign-up, trigger / none",
+    "one sign-in, trigger on_auth_user_signed_in / none",
     "token issuance, access token hook / trivial hook",
     "token verification, one request, with the session check / without it",
 )
@@ -58,6 +60,25 @@ def test_bench_smoke__runs_every_benchmark_and_prints_the_ratio_table(tmp_path):
     assert "| `/bench/trivial` | HTTP 200," in out
     assert "| `/bench/one-query` | HTTP 200," in out
     assert "| `/bench/health-measured` | HTTP 200," in out
+    # The nightly sync with nothing to do ran incremental; the checkpoints were watched.
+    assert "### The nightly sync with nothing to do" in out
+    assert "| 1,000 |" in out.split("### The nightly sync with nothing to do")[1].split("###")[0]
+    assert "| incremental | 0 |" in out
+    assert "### The sync process: checkpoints during its batches" in out
+    # Every staff admin page answered 200 and is in the ratio table.
+    admin = out.split("### The staff admin: 1,000 auth users")[1].split("###")[0]
+    for page in (
+        "admin index",
+        "profile list, page 500",
+        "a deep page",
+        "search by exact e-mail",
+        "users without a profile",
+        "per-user page",
+        "staff health report",
+    ):
+        assert page in admin, page
+    assert admin.count("| 200 |") == 9
+    assert out.count("| staff admin at 1,000: ") == 9
     # Loaded to both sizes, the restores timed; the figure drawn, and again from the JSON.
     assert "| 300 | 300 |" in out and "| 1,000 | 700 |" in out
     assert "### Cost per auth user (µs, medians)" in out

@@ -70,6 +70,8 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "status_counts.v2",
         "display_fields.v1",
         "profile_trigger.v4",
+        "sync_watermark.v1",
+        "profile_indexes.v1",
     ]
 
 

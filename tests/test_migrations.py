@@ -142,7 +142,11 @@ def test_rollback_to_0002__is_refused_before_any_step_while_staff_links_exist(
 
 
 # Tables whose rows usersync writes itself from settings: dropping them loses nothing.
-WRITTEN_BY_USERSYNC = ("usersync.profile_settings", "usersync.status_counts")
+WRITTEN_BY_USERSYNC = (
+    "usersync.profile_settings",
+    "usersync.status_counts",
+    "usersync.sync_watermark",
+)
 
 
 def test_every_reverse_that_drops_a_table__guards_it():

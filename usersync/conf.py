@@ -46,6 +46,10 @@ class Conf:
     # shared_buffers: a batch of 5,000 wrote for a median 0.2 s at a million users and
     # 0.53 s at ten million, whose indexes no longer fit; 2,500 keeps it under 0.5 s.
     SYNC_BATCH_SIZE: Setting[int] = Setting(2_500)
+    # A sync probes for fields to fill only the users written since the last completed
+    # sync (its watermark), and checks every user once the last full check began longer
+    # ago than this (seconds; 0: every sync is full).
+    FULL_SYNC_AFTER_SECONDS: Setting[int] = Setting(7 * 24 * 3600)
     # Longest a single usersync statement may run (seconds) before it is cancelled.
     STATEMENT_TIMEOUT: Setting[int] = Setting(30)
     # A sync's lease on "the one running sync" expires this long after its heartbeat.

@@ -50,11 +50,15 @@ def sync_users(
     wait: bool = False,
     progress: Callable[[BatchResult], None] | None = None,
     actor: str | Actor = DEFAULT_ACTOR,
+    full: bool = False,
 ) -> SyncResult:
     """Create every missing profile in batches (`sync_users`). preserve=False also
     resets existing profiles to the defaults, keeping their old values in the audit log.
-    Raises SyncAlreadyRunning while another sync runs, unless wait=True."""
+    Fills are probed only for users written since the last completed sync unless
+    full=True (`--full`). Raises SyncAlreadyRunning while another sync runs, unless
+    wait=True."""
     return backfill.sync(
+        full=full,
         preserve=preserve,
         batch_size=batch_size,
         progress=progress,

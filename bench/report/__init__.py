@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bench.admin_pages import AdminPagesResult
 from bench.backfill import BackfillResult
 from bench.health import HealthResult
 from bench.hook import HookResult
@@ -12,6 +13,7 @@ from bench.loading import LoadResult
 from bench.report import backfill, scale, tables
 from bench.report.targets import targets
 from bench.sessions import SessionsResult
+from bench.signin import SignInResult
 from bench.signup import SignUpResult
 from bench.status import StatusResult
 
@@ -26,6 +28,8 @@ class Results:
     backfill: list[BackfillResult] = field(default_factory=list)
     status: list[StatusResult] = field(default_factory=list)
     signup: SignUpResult | None = None
+    signin: SignInResult | None = None
+    admin: AdminPagesResult | None = None
     hook: HookResult | None = None
     sessions: SessionsResult | None = None
     health: HealthResult | None = None
@@ -39,6 +43,8 @@ class Results:
             "backfill": [b.as_dict() for b in self.backfill],
             "status": [s.as_dict() for s in self.status],
             "signup": self.signup.as_dict() if self.signup else None,
+            "signin": self.signin.as_dict() if self.signin else None,
+            "admin": self.admin.as_dict() if self.admin else None,
             "hook": self.hook.as_dict() if self.hook else None,
             "sessions": self.sessions.as_dict() if self.sessions else None,
             "health": self.health.as_dict() if self.health else None,
@@ -62,16 +68,22 @@ def render(results: Results) -> str:
         lines += backfill.backfill(b)
     if results.backfill:
         lines += backfill.sync_process(results.backfill)
+        lines += backfill.checkpoints(results.backfill)
         lines += backfill.pooler(results.backfill)
+        lines += backfill.nothing_to_do(results.backfill)
     for s in results.status:
         lines += tables.status(s)
     lines += scale.per_user(results.backfill, results.status)
     if results.signup:
         lines += tables.signup(results.signup)
+    if results.signin:
+        lines += tables.signin(results.signin)
     if results.hook:
         lines += tables.hook(results.hook)
     if results.sessions:
         lines += tables.sessions(results.sessions)
+    if results.admin:
+        lines += tables.admin_pages(results.admin)
     if results.health:
         lines += tables.health(results.health)
     lines += targets(results)

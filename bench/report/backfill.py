@@ -123,3 +123,88 @@ def pooler(results: list[BackfillResult]) -> list[str]:
         "PgBouncer in transaction mode (as Supabase's pooler on port 6543), each from the",
         f"same starting state ({len(measured[-1].pooled.values)} runs of each).",
     )
+
+
+def nothing_to_do(results: list[BackfillResult]) -> list[str]:
+    measured = [b for b in results if b.noop_sync.values and b.noop_anchor.values]
+    rows = [
+        [
+            n(b.users),
+            spread(b.noop_sync),
+            ", ".join(sorted(set(b.noop_modes))),
+            n(b.noop_scanned),
+            spread(b.noop_anchor),
+            x(b.noop_sync.median / b.noop_anchor.median),
+            spread(b.noop_full) if b.noop_full.values else NA,
+            x(b.noop_full.median / b.noop_anchor.median) if b.noop_full.values else NA,
+        ]
+        for b in measured
+    ]
+    if not rows:
+        return []
+    return section(
+        "The nightly sync with nothing to do",
+        [
+            "users",
+            "`sync_users`: median (min-max)",
+            "mode",
+            "users probed",
+            "anchor finding nothing: median (min-max)",
+            "sync / anchor",
+            "`sync_users --full`",
+            "full / anchor",
+        ],
+        rows,
+        "Every profile made and in step, after a completed sync (its watermark):",
+        "`manage.py sync_users` as a process (Django start-up included) and the anchor",
+        "statement, which finds nothing to create, alternately; then `sync_users --full`,",
+        "which probes every user for fields to fill (what every sync did before the",
+        "incremental one).",
+    )
+
+
+def checkpoints(results: list[BackfillResult]) -> list[str]:
+    rows = []
+    for b in results:
+        for w in b.watched:
+            c = w.checkpoints
+            if c is None:
+                continue
+            longest = c.longest_writes[0] if c.longest_writes else None
+            rows.append(
+                [
+                    n(b.users),
+                    n(w.batch_size),
+                    f"{n(c.timed)} timed, {n(c.requested)} requested",
+                    n(c.buffers_written),
+                    s(c.checkpointing_seconds),
+                    f"{n(c.writes_during)} of {n(c.writes)}",
+                    f"{s(c.median_write_during)} / {s(c.median_write_outside)}",
+                    (
+                        f"{s(longest[1])} s, {'during' if longest[2] else 'outside'} a checkpoint"
+                        if longest
+                        else NA
+                    ),
+                ]
+            )
+    if not rows:
+        return []
+    return section(
+        "The sync process: checkpoints during its batches",
+        [
+            "users",
+            "batch size",
+            "checkpoints completed",
+            "buffers they wrote",
+            "checkpoint in progress s",
+            "write transactions during one",
+            "median write during / outside s",
+            "longest write",
+        ],
+        rows,
+        "During the watched syncs above, a third connection polls the checkpointer every",
+        "20 ms (its wait event in `pg_stat_activity`: anything but `CheckpointerMain` is a",
+        "checkpoint in progress; its counters in `pg_stat_checkpointer` on PostgreSQL 17+,",
+        "`pg_stat_bgwriter` before), and each batch's write transaction is marked by whether",
+        "a checkpoint was in progress while it ran: the longest write's cause, measured.",
+    )

@@ -3,10 +3,12 @@ session check and the health URLs."""
 
 from __future__ import annotations
 
+from bench.admin_pages import AdminPagesResult
 from bench.health import HealthResult
 from bench.hook import HookResult
 from bench.report.format import NA, n, s, section, spread, us, x
 from bench.sessions import SessionsResult
+from bench.signin import SignInResult
 from bench.signup import SignUpResult
 from bench.status import StatusResult
 
@@ -125,3 +127,49 @@ def health(h: HealthResult) -> list[str]:
         f"{h.generator} with {h.concurrency} connections"
     )
     return section(title, ["path", "outcome", "requests/s", "vs one-query view", "non-2xx"], rows)
+
+
+def signin(si: SignInResult) -> list[str]:
+    rows = [
+        [
+            f"one sign-in (`UPDATE auth.users SET last_sign_in_at`; {n(si.updates)} per round, "
+            "one transaction each, each a different user with a profile)",
+            spread(si.with_trigger, 1e6, "µs"),
+            spread(si.without_trigger, 1e6, "µs"),
+            x(si.with_trigger.median / si.without_trigger.median),
+        ]
+    ]
+    return section(
+        f"Sign-in cost of the trigger on_auth_user_signed_in (medians of "
+        f"{len(si.with_trigger.values)} rounds, as supabase_auth_admin)",
+        [
+            "case",
+            "with the trigger: median (min-max)",
+            "trigger disabled: median (min-max)",
+            "ratio",
+        ],
+        rows,
+    )
+
+
+def admin_pages(ad: AdminPagesResult) -> list[str]:
+    rows = [
+        [
+            p.name,
+            f"`{p.path}`",
+            str(p.status),
+            spread(p.seconds, 1e3, "ms"),
+            spread(p.anchor, 1e3, "ms"),
+            x(p.seconds.median / p.anchor.median),
+        ]
+        for p in ad.pages
+        if p.seconds.values and p.anchor.values
+    ]
+    return section(
+        f"The staff admin: {n(ad.users)} auth users, {n(ad.profiles)} profiles",
+        ["page", "path", "HTTP", "warm: median (min-max)", "one-query view", "ratio"],
+        rows,
+        f"A signed-in superuser's warm requests through Django's test client ({ad.requests} per",
+        "page after 2 warm-up requests, DEBUG off), each alternating with one of the one-query",
+        "view `/bench/one-query` (one `SELECT 1` through the same middleware).",
+    )

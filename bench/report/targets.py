@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 TARGET_USERS = 1_000_000
 TARGET_SYNC_VS_ANCHOR = 1.15
+TARGET_NOOP_SYNC_VS_ANCHOR = 1.5
 TARGET_LONGEST_TRANSACTION = 0.5
 TARGET_NAIVE_VS_SYNC = 15.0
 TARGET_RSS_GROWTH_MB = 10.0
@@ -18,6 +19,8 @@ TARGET_STATUS_VS_RAW = 1.5
 TARGET_STATUS_IN_PROCESS_VS_RAW = 1.0
 TARGET_TRIGGER_SINGLE = 1.35
 TARGET_HOOK_ISSUANCE = 1.2
+TARGET_SIGN_IN = 1.2
+TARGET_ADMIN_PAGE_SECONDS = 1.0
 TARGET_SESSION_CHECK = 1.1
 TARGET_POOLER_VS_DIRECT = 1.1
 TARGET_HEALTH_VS_ONE_QUERY = 0.8
@@ -50,11 +53,26 @@ def targets(results: Results) -> list[str]:
                 b.sync.median / b.anchor.median,
                 TARGET_SYNC_VS_ANCHOR,
             )
+        for b in checked:
+            if b.noop_sync.values and b.noop_anchor.values:
+                at_most(
+                    f"sync with nothing to do / anchor finding nothing at {n(b.users)}",
+                    b.noop_sync.median / b.noop_anchor.median,
+                    TARGET_NOOP_SYNC_VS_ANCHOR,
+                )
         if big.watched:
             longest = big.watched[0].transactions.longest_write
+            cause = big.watched[0].checkpoints
+            during = ""
+            if cause is not None and cause.longest_writes:
+                during = (
+                    " (during a checkpoint)"
+                    if cause.longest_write_during
+                    else " (no checkpoint in progress)"
+                )
             add(
                 f"longest sync write transaction at {n(big.users)}",
-                f"{longest:.3f} s",
+                f"{longest:.3f} s{during}",
                 f"≤ {TARGET_LONGEST_TRANSACTION} s",
                 longest <= TARGET_LONGEST_TRANSACTION,
             )
@@ -98,6 +116,12 @@ def targets(results: Results) -> list[str]:
             results.signup.single_with.median / results.signup.single_without.median,
             TARGET_TRIGGER_SINGLE,
         )
+    if results.signin:
+        at_most(
+            "one sign-in, trigger on_auth_user_signed_in / none",
+            results.signin.with_trigger.median / results.signin.without_trigger.median,
+            TARGET_SIGN_IN,
+        )
     if results.hook:
         at_most(
             "token issuance, access token hook / trivial hook",
@@ -110,6 +134,18 @@ def targets(results: Results) -> list[str]:
             results.sessions.with_check.median / results.sessions.without_check.median,
             TARGET_SESSION_CHECK,
         )
+    if results.admin:
+        for page in results.admin.pages:
+            if not page.seconds.values:
+                continue
+            median = page.seconds.median
+            add(
+                f"staff admin at {n(results.admin.users)}: {page.name} (HTTP {page.status}; "
+                f"{x(median / page.anchor.median)} the one-query view)",
+                f"{median:.3f} s",
+                f"≤ {TARGET_ADMIN_PAGE_SECONDS} s",
+                median <= TARGET_ADMIN_PAGE_SECONDS and page.status == 200,
+            )
     anchor = results.health.anchor if results.health else None
     for path in results.health.paths if anchor and anchor.rps else ():
         if path.path in HEALTH_TARGET_PATHS and path.skipped is None:

@@ -18,6 +18,7 @@ from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
 from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.person import person_link
+from usersync.admin.search import SEARCH_HELP, exact_term, users_by_exact_contact
 from usersync.conf import conf
 from usersync.errors import UsersyncError
 from usersync.models import UserWithoutProfile
@@ -65,7 +66,7 @@ class CreateProfileForm(forms.Form):
 class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = ("email", "phone", "provider", "signed_up", "last_sign_in", "anonymous", "why")
     search_fields = ("email", "phone")
-    search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."
+    search_help_text = SEARCH_HELP
     ordering = ("-created_at",)
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -92,6 +93,10 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
         return queryset.filter(account__needs_profile=True)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        exact = exact_term(search_term)
+        found = users_by_exact_contact(*exact) if exact is not None else []
+        if found:
+            return queryset.filter(pk__in=found), False
         try:
             return queryset.filter(pk=uuid.UUID(search_term.strip())), False
         except ValueError:

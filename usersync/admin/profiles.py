@@ -29,6 +29,7 @@ from usersync.admin.lookups import DeclaredLookupsOnly
 from usersync.admin.paging import EstimatedCountPaginator
 from usersync.admin.person import PersonPageMixin, person_url
 from usersync.admin.profile_buttons import ProfileButtonsMixin
+from usersync.admin.search import SEARCH_HELP, exact_term, users_by_exact_contact
 from usersync.errors import UsersyncError
 from usersync.models import UserProfile
 from usersync.naming import auth_user_label
@@ -141,7 +142,7 @@ class UserProfileAdmin(
     )
     list_select_related = ("user", "user__account")
     search_fields = ("user__email", "user__phone")
-    search_help_text = "Part of an e-mail address or phone number, or a user id (exact UUID)."
+    search_help_text = SEARCH_HELP
     ordering = ("-created_at",)
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # counts per filter choice: a scan each
@@ -213,6 +214,10 @@ class UserProfileAdmin(
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         term = search_term.strip()
+        exact = exact_term(term)
+        found = users_by_exact_contact(*exact) if exact is not None else []
+        if found:
+            return queryset.filter(user_id__in=found), False
         try:
             user_id = uuid.UUID(term)
         except ValueError:

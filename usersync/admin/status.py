@@ -3,6 +3,7 @@ put it on the admin index with `{% load usersync_admin %}{% usersync_sync_status
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin
@@ -109,9 +110,25 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
     return lines
 
 
-def status_context(site: admin.AdminSite) -> dict:
-    """The panel's context: its lines, or the one-line error that kept them from loading."""
+def status_context(
+    site: admin.AdminSite,
+    read: Callable[[], sync.SyncStatus] = sync.status,
+    stored: bool = False,
+) -> dict:
+    """The panel's context: its lines, or the one-line error that kept them from loading.
+    `read` gives the status (counted now by default); `stored`: its counts are a stored
+    copy, and a line says when they were counted."""
     try:
-        return {"sync_status": status_lines(site, sync.status()), "sync_error": None}
+        status = read()
+        lines = status_lines(site, status)
+        if stored:
+            lines.append(
+                StatusLine(
+                    "Counted at",
+                    f"{status.measured_at:%Y-%m-%d %H:%M:%S} UTC (counted again in the "
+                    "background when older than USERSYNC_STATUS_CACHE_SECONDS)",
+                )
+            )
+        return {"sync_status": lines, "sync_error": None}
     except UsersyncError as error:
         return {"sync_status": [], "sync_error": str(error)}

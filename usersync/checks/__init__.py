@@ -42,6 +42,7 @@ E023  USERSYNC_HEALTH_CACHE_SECONDS is not a whole number of at least 0.
 E024  (``check --database``, and ``migrate``) The database has auth.users but no
       auth.sessions, which the account query of every token-authenticated request reads
       (usersync.checks.tokens.check_sessions_table).
+E028  USERSYNC_FULL_SYNC_AFTER_SECONDS is not a whole number of at least 0.
 E025  USERSYNC_DISPLAY_FIELDS is not a dict of column: source, or a source is not "email",
       "phone", "user_metadata.<key>" or "app_metadata.<key>" (key: 1-64 of A-Z a-z 0-9 _)
       (usersync.checks.display_fields).
@@ -102,6 +103,7 @@ WHOLE_NUMBERS = {
     "CHAT_ERROR_PER_MINUTE": (1, "usersync.E021"),
     "CHAT_ERROR_PER_DAY": (1, "usersync.E022"),
     "HEALTH_CACHE_SECONDS": (0, "usersync.E023"),
+    "FULL_SYNC_AFTER_SECONDS": (0, "usersync.E028"),
 }
 # Strings whose own checks say more than "not a string".
 CHECKED_STRINGS = {"DATABASE", "DEFAULT_ROLE", "ADMIN_ROLE", "JWT_AUDIENCE"}

@@ -143,6 +143,13 @@ def render_sync_result(result: SyncResult) -> list[str]:
         f"({result.duration_seconds} s): created {number(result.created)} profiles, filled "
         f"empty fields of {number(result.filled)}, {kept}."
     )
+    if result.mode == "incremental":
+        lines.append(
+            "Incremental: fields to fill checked only for users written since the last "
+            "completed sync (--full checks every user)."
+        )
+    else:
+        lines.append(f"Full: every user checked ({result.full_reason}).")
     if result.displayed:
         lines.append(
             f"Display fields (USERSYNC_DISPLAY_FIELDS) written on "

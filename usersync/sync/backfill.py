@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils import timezone
@@ -26,11 +26,12 @@ from usersync.db.transactions import probe_per_user, read_only_snapshot, set_tim
 from usersync.errors import LeaseLost
 from usersync.models import UserProfile
 from usersync.signals import deliver, profile_created, send_on_commit, sync_finished
+from usersync.sync import incremental
 from usersync.sync.ban_drift import mend_bans
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
-from usersync.sync.walk import Rows, walk
+from usersync.sync.walk import CATCH_UP_BATCHES, Rows, walk
 
 FIRST_ID = uuid.UUID(int=0)
 PLAN_SAMPLE_LIMIT = 20
@@ -95,6 +96,8 @@ class BatchResult:
     rows: Rows
     # Profiles whose display fields (USERSYNC_DISPLAY_FIELDS) were written.
     displayed: int = 0
+    # The batch's transaction (64-bit id) when it wrote profiles, else None.
+    xid: int | None = None
 
 
 @dataclass
@@ -113,6 +116,10 @@ class SyncResult:
     resolved_trigger_failures: int = 0
     # Deactivated profiles whose Supabase Auth ban had been lifted by hand, banned again.
     bans_restored: int = 0
+    # "incremental": fills probed only for users written since the watermark; "full":
+    # every user checked, for `full_reason`.
+    mode: str = "full"
+    full_reason: str | None = None
 
     @property
     def duration_seconds(self) -> float:
@@ -133,6 +140,8 @@ class SyncResult:
             "displayed": self.displayed,
             "resolved_trigger_failures": self.resolved_trigger_failures,
             "bans_restored": self.bans_restored,
+            "mode": self.mode,
+            "full_reason": self.full_reason,
             "started_at": isoformat(self.started_at),
             "finished_at": isoformat(self.finished_at),
             "duration_seconds": self.duration_seconds,
@@ -205,6 +214,9 @@ def _run_batch(number: int, run_id: int, rows: Rows, preserve: bool, actor: str)
                 f"sync run {run_id} lost its lease (a batch took longer than "
                 f"{lease_seconds()} s and another run took over); its last batch was undone"
             )
+        if batch.created or batch.filled or batch.reset:
+            cursor.execute(query("batch_xid"))
+            batch = replace(batch, xid=fetch_value(cursor))
         for user_id in created_ids:
             send_on_commit(
                 profile_created,
@@ -231,9 +243,12 @@ def sync(
     triggered_by: str = "usersync",
     wait: bool = False,
     on_wait: Callable[[Holder], None] | None = None,
+    full: bool = False,
 ) -> SyncResult:
-    """Create every missing profile (and, with preserve=False, reset existing ones to
-    the defaults, auditing their old values). A dry run is plan()."""
+    """Create every missing profile and fill empty fields (and, with preserve=False,
+    reset existing ones to the defaults, auditing their old values). Incremental when
+    it may be (usersync.sync.incremental), every user checked with full=True. A dry
+    run is plan()."""
     batch_size = batch_size or conf.SYNC_BATCH_SIZE
     store_default_role()
     with database_errors():
@@ -261,11 +276,27 @@ def sync(
             return batch.scanned
 
         try:
-            walk(batch_size, preserve, run_batch)
+            state = incremental.watermark_state()
+            reason = incremental.full_reason(state, full=full, preserve=preserve)
+            if reason is None and not incremental.check_written_since(state, batch_size, run_batch):
+                reason = (
+                    f"more than {CATCH_UP_BATCHES * batch_size:,} users to check since the "
+                    "watermark: a sweep is cheaper"
+                )
+            if reason is not None:
+                walk(batch_size, preserve, run_batch)
+            result.mode = "incremental" if reason is None else "full"
+            result.full_reason = reason
             result.bans_restored = mend_bans(batch_size, triggered_by, run.id)
             with atomic(), connection().cursor() as cursor:
                 cursor.execute(query("resolve_trigger_failures"))
                 result.resolved_trigger_failures = cursor.rowcount
+            incremental.record(
+                run.id,
+                state,
+                full=reason is not None,
+                sync_xids=[b.xid for b in result.batches if b.xid is not None],
+            )
         except BaseException as error:
             status_ = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             message = (str(error).strip().splitlines() or [status_])[0][:500]

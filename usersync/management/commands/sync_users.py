@@ -65,6 +65,13 @@ class Command(UsersyncCommand):
             help=f"auth users per batch transaction (default: {conf.SYNC_BATCH_SIZE:,})",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="check every auth user for fields to fill, not only those written since "
+            "the last completed sync (which a sync does by itself once the last full check "
+            "is older than USERSYNC_FULL_SYNC_AFTER_SECONDS)",
+        )
+        parser.add_argument(
             "--wait", action="store_true", help="if another sync is running, wait for it"
         )
 
@@ -84,6 +91,7 @@ class Command(UsersyncCommand):
                 progress=bar,
                 triggered_by="command:sync_users",
                 wait=options["wait"],
+                full=options["full"],
                 on_wait=lambda holder: self.stderr.write(
                     f"waiting for {holder.describe()} to finish..."
                 ),
