@@ -84,6 +84,8 @@ if $main; then
     .venv/bin/ruff format --check .
     .venv/bin/lint-imports --no-cache >/dev/null \
         || { .venv/bin/lint-imports --no-cache; echo "usersync: an import runs against the layers (pyproject.toml)" >&2; exit 1; }
+    NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)" \
+        || { echo "usersync: the documentation site does not build (mkdocs.yml)" >&2; exit 1; }
     $PY manage.py makemigrations --check --dry-run >/dev/null \
         || { echo "usersync: models and migrations disagree (makemigrations --check)" >&2; exit 1; }
 
