@@ -66,6 +66,7 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "signin_trigger.v1",
         "profile_settings_guard.v1",
         "access_token_hook.v2",
+        "signin_trigger_state.v1",
     ]
 
 

@@ -57,13 +57,24 @@ class DatabaseCheck(UsersyncCheck):
                 raise ServiceUnavailable(safe_message(error)) from error
 
 
-def trigger_problems(installed: bool, enabled: bool, failures: int) -> list[ServiceWarning]:
-    return [ServiceWarning(p) for p in TriggerState(installed, enabled, failures).problems()]
+def trigger_problems(state: TriggerState) -> list[ServiceWarning]:
+    return [ServiceWarning(p) for p in state.problems()]
+
+
+def trigger_data(state: TriggerState) -> dict[str, bool | int]:
+    return {
+        "trigger_installed": state.installed,
+        "trigger_enabled": state.enabled,
+        "trigger_failures": state.failures,
+        "signin_trigger_installed": state.signin_installed,
+        "signin_trigger_enabled": state.signin_enabled,
+    }
 
 
 @dataclasses.dataclass
 class TriggerCheck(UsersyncCheck):
-    """Catalog look-up: is on_auth_user_created installed and enabled; failures recorded."""
+    """Catalog look-up: are the sign-up and sign-in triggers installed and enabled;
+    failures recorded."""
 
     name = "trigger"
     reading: Reading = dataclasses.field(
@@ -71,18 +82,9 @@ class TriggerCheck(UsersyncCheck):
     )
 
     def run(self) -> None:
-        state = self.read(self.reading)
-        installed, enabled, failures = (
-            state["trigger_installed"],
-            state["trigger_enabled"],
-            state["trigger_failures"],
-        )
-        self.data = {
-            "trigger_installed": installed,
-            "trigger_enabled": enabled,
-            "trigger_failures": failures,
-        }
-        raise_worst(trigger_problems(installed, enabled, failures))
+        trigger = TriggerState.from_row(self.read(self.reading))
+        self.data = trigger_data(trigger)
+        raise_worst(trigger_problems(trigger))
 
 
 @dataclasses.dataclass
@@ -156,12 +158,10 @@ class SyncCheck(UsersyncCheck):
         if status.missing_profiles:
             problems.append(ServiceWarning(missing_profiles_warning(status.missing_profiles)))
         if status.trigger_failures:
-            problems += trigger_problems(True, True, status.trigger_failures)
+            problems += trigger_problems(TriggerState(True, True, status.trigger_failures))
         last = status.last_sync
-        if last is not None and last.status != "succeeded":
-            problems.append(
-                ServiceWarning(f"the last sync (run {last.id}) {last.status}: {last.error}")
-            )
+        if status.last_sync_problem:
+            problems.append(ServiceWarning(status.last_sync_problem))
         self.data = status.as_dict()
         self.data.update(
             last_sync_at=last.started_at.isoformat() if last else None,
@@ -216,24 +216,18 @@ class DashboardCheck(UsersyncCheck):
     def run(self) -> None:
         state = self.read(self.reading)
         last_at = state["last_sync_at"]
-        installed, enabled, failures = (
-            state["trigger_installed"],
-            state["trigger_enabled"],
-            state["trigger_failures"],
-        )
+        trigger = TriggerState.from_row(state)
         users, profiles = state["estimated_auth_users"], state["estimated_profiles"]
         estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
         self.data = {
-            "trigger_installed": installed,
-            "trigger_enabled": enabled,
-            "trigger_failures": failures,
+            **trigger_data(trigger),
             "estimated_auth_users": users if users >= 0 else None,
             "estimated_profiles": profiles if profiles >= 0 else None,
             "estimated_missing_profiles": estimated_missing,
             "last_sync_at": last_at.isoformat() if last_at else None,
             "last_sync_status": state["last_sync_status"],
         }
-        raise_worst(trigger_problems(installed, enabled, failures))
+        raise_worst(trigger_problems(trigger))
 
 
 def public_report() -> Report:

@@ -4,6 +4,8 @@
 -- the most recent sync run that is not still running (NULLs when there is none).
 SELECT t.trigger_installed,
        t.trigger_enabled,
+       signin.signin_trigger_installed,
+       signin.signin_trigger_enabled,
        (SELECT count(*)
           FROM (SELECT FROM usersync.trigger_failures WHERE resolved_at IS NULL LIMIT 1000) f
        ) + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
@@ -15,6 +17,7 @@ SELECT t.trigger_installed,
        last_run.started_at AS last_sync_at,
        last_run.status AS last_sync_status
   FROM usersync.profile_trigger_state t
+ CROSS JOIN usersync.signin_trigger_state signin
   LEFT JOIN LATERAL (
            SELECT started_at, status
              FROM usersync.sync_runs
