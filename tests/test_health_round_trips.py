@@ -73,7 +73,7 @@ def test_dashboard_health__costs_one_round_trip_with_its_time_limit(client, auth
     assert statement_timeout() == before  # the limit ended with the request's statement
 
 
-def test_public_health__costs_one_round_trip_once_a_count_is_stored(
+def test_public_health__costs_one_round_trip_once_an_expensive_count_is_stored(
     client, auth_user_factory, settings
 ):
     settings.USERSYNC_STATUS_CACHE_SECONDS = 60
@@ -82,11 +82,23 @@ def test_public_health__costs_one_round_trip_once_a_count_is_stored(
     trips, statements, body = get_counted(client, "/health")
     assert trips > 1  # the state, then the first count's transaction, which stores it
     assert body["missing_profiles"] == 1
+    with connection.cursor() as cursor:  # as if counting were expensive at this size
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 1.5")
     trips, statements, body = get_counted(client, "/health")
     assert (trips, statements) == (1, 1)
     assert (body["missing_profiles"], body["status"]) == (1, "degraded")
     assert body["checks"] == {"database": "healthy", "trigger": "healthy", "profiles": "degraded"}
     assert statement_timeout() == before
+
+
+def test_public_health__counts_a_cheap_count_in_a_second_round_trip(client, settings):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM usersync.status_counts")
+    get_counted(client, "/health")  # the first count, stored: cheap at this size
+    trips, statements, body = get_counted(client, "/health")
+    assert (trips, statements) == (2, 2)
+    assert body["counts"] == "counted now"
 
 
 def test_public_health__without_a_cache_counts_in_a_second_round_trip(client, settings):

@@ -98,12 +98,16 @@ class ProfilesCheck(UsersyncCheck):
     )
 
     def counts(self) -> reading.ProfileCounts:
-        """Counted now (cache_seconds 0), else the stored count, counted again in the
-        background once it is older than cache_seconds."""
+        """Counted now (cache_seconds 0, or while counting is cheap), else the stored
+        count, counted again in the background once it is older than cache_seconds."""
         if self.cache_seconds <= 0:
-            return reading.counts_of(self.count(reading.count_now))
-        stored = reading.current_counts(self.read(self.reading), self.cache_seconds)
-        return reading.counts_of(stored) if stored is not None else self.first_count()
+            return reading.counts_of(self.count(reading.count_now), counted_now=True)
+        state = self.read(self.reading)
+        served = self.count(lambda seconds: reading.serve(state, self.cache_seconds, seconds))
+        if served is None:
+            return self.first_count()
+        row, counted_now = served
+        return reading.counts_of(row, counted_now, row.get("counts_age_seconds") or 0.0)
 
     def first_count(self) -> reading.ProfileCounts:
         """Nothing stored yet: counted now if that fits in the time limit, else in the
@@ -120,7 +124,7 @@ class ProfilesCheck(UsersyncCheck):
             ) from problem
         if counts is None:
             raise ServiceWarning("the first count of users without a profile is under way")
-        return reading.counts_of(counts)
+        return reading.counts_of(counts, counted_now=True)
 
     def count(self, how: Callable[[float], T]) -> T:
         """`how` counts within this check's time limit; its errors are unavailable."""
@@ -134,8 +138,11 @@ class ProfilesCheck(UsersyncCheck):
         self.data = {
             "missing_profiles": status.missing_profiles,
             "sync_percentage": status.sync_percentage,
-            # The count may be cached: when it was taken, beside the report's checked_at.
+            # The count may be stored: when it was taken, beside the report's checked_at,
+            # and how old it is.
             "measured_at": status.measured_at.isoformat(),
+            "counts": status.label,
+            "counts_age_seconds": status.age_seconds,
         }
         if status.missing_profiles:
             raise ServiceWarning(missing_profiles_warning(status.missing_profiles))

@@ -23,6 +23,7 @@ from usersync.db.rows import fetch_all, fetch_one, fetch_value
 from usersync.db.sql import query
 from usersync.db.transactions import probe_per_user, read_only_snapshot, set_time_limit
 from usersync.errors import LeaseLost
+from usersync.sync import counts
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
 from usersync.sync.status import isoformat
@@ -246,4 +247,5 @@ def sync(
                 _finish(run.id, status_, message)
             raise
         result.finished_at = _finish(run.id, "succeeded")
+    counts.refresh_after_change()
     return result

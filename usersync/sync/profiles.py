@@ -19,6 +19,7 @@ from usersync.ids import parse_user_id
 from usersync.logs import audit
 from usersync.roles import check_role, default_role
 from usersync.supabase_auth.sessions import revoke_sessions
+from usersync.sync import counts
 
 INACTIVE_AT_CREATION = "created inactive"
 
@@ -109,6 +110,7 @@ def create_profile(
             reason=None if active else INACTIVE_AT_CREATION,
             details=details,
         )
+        counts.refresh_after_change()
     return profile
 
 
