@@ -29,6 +29,7 @@ from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_mess
 from usersync.health.reading import Reading
 from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
+from usersync.sync import counts
 from usersync.sync.status import missing_profiles_warning
 from usersync.sync.trigger_state import TriggerState
 
@@ -213,7 +214,8 @@ class SchemaCheck(UsersyncCheck):
 
 @dataclasses.dataclass
 class DashboardCheck(UsersyncCheck):
-    """Constant time at any size: catalog estimates, the trigger, the last sync."""
+    """The trigger, catalog estimates of the tables, the exact count of missing profiles
+    as /health serves it, the last sync: constant time once counting is expensive."""
 
     name = "dashboard"
     reading: Reading = dataclasses.field(
@@ -225,16 +227,52 @@ class DashboardCheck(UsersyncCheck):
         last_at = state["last_sync_at"]
         trigger = TriggerState.from_row(state)
         users, profiles = state["estimated_auth_users"], state["estimated_profiles"]
-        estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
         self.data = {
             **trigger_data(trigger),
             "estimated_auth_users": users if users >= 0 else None,
             "estimated_profiles": profiles if profiles >= 0 else None,
-            "estimated_missing_profiles": estimated_missing,
+            **self.missing(state),
             "last_sync_at": last_at.isoformat() if last_at else None,
             "last_sync_status": state["last_sync_status"],
         }
+        if users < 0 or profiles < 0:
+            self.data["estimates_unknown"] = (
+                "auth.users or user_profiles was never analysed: the planner has no "
+                "estimate of its rows yet"
+            )
         raise_worst(trigger_problems(trigger))
+
+    def missing(self, state: dict) -> dict:
+        """How many users lack a profile, exact, as /health counts it: counted now while
+        that is cheap, else the stored count and its age; or unknown, and why. Never an
+        estimate: the planner's can be wrong by several times on a small table."""
+        try:
+            served = reading.serve(
+                state, conf.STATUS_CACHE_SECONDS, min(self.timeout.total_seconds(), 1.0)
+            )
+            if served is None:  # nothing stored: count if that is cheap, else leave it
+                row = reading.count_and_store(counts.CHEAP_COUNT_SECONDS)
+                served = (row, True) if row else None
+        except DatabaseTimeout:
+            reading.refresh_in_background()
+            served = None
+            reason = (
+                f"counting takes longer than {counts.CHEAP_COUNT_SECONDS * 1000:g} ms; "
+                "it goes on in the background"
+            )
+        except UsersyncError as error:
+            served, reason = None, f"not counted: {safe_message(error)}"
+        else:
+            reason = "another process is counting" if served is None else ""
+        if served is None:
+            return {"missing_profiles": None, "missing_profiles_unknown": reason}
+        row, counted_now = served
+        figures = reading.counts_of(row, counted_now, row.get("counts_age_seconds") or 0.0)
+        return {
+            "missing_profiles": figures.missing_profiles,
+            "counts": figures.label,
+            "counts_age_seconds": figures.age_seconds,
+        }
 
 
 def public_report() -> Report:
