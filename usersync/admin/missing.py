@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from usersync import sync
+from usersync.admin import recent
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
 from usersync.admin.lookups import DeclaredLookupsOnly
@@ -148,6 +149,8 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
                 queryset.values_list("id", "email"),
                 lambda user_id: create_profile(user_id, role, active, actor=actor),
                 "Created the profile of",
+                f"Created the profile (role {role}, {'active' if active else 'inactive'})",
+                recent.ADDITION,
             )
             return None
         users = list(queryset)
@@ -187,6 +190,11 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
             except UsersyncError as error:
                 self.message_user(request, f"The sync did not run: {error}", messages.ERROR)
             else:
+                recent.log_sync(
+                    request,
+                    result.run_id,
+                    f"Ran the sync: {result.created} profiles created, {result.filled} filled",
+                )
                 self.message_user(
                     request,
                     f"Sync run {result.run_id}: {result.created} profiles created, "

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from usersync.admin import recent
 from usersync.admin.actions import change_role_selected, deactivate_selected, reactivate_selected
 from usersync.admin.export import CsvExportMixin
 from usersync.admin.filters import (
@@ -238,9 +239,9 @@ class UserProfileAdmin(
             self.message_user(request, f"The role was not changed: {error}", messages.ERROR)
 
     def log_change(self, request, obj, message):
-        if not getattr(request, "_usersync_refused", False):
-            return super().log_change(request, obj, message)
-        return None
+        """Recent actions: about the auth user, linking to the per-user page."""
+        if not getattr(request, "_usersync_refused", False) and obj.user_id is not None:
+            recent.log_users(request, [obj.user_id], message)
 
     def response_change(self, request: HttpRequest, obj: UserProfile):
         if getattr(request, "_usersync_refused", False):
