@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 
-from project.config import refuse_supabase_api_only, require_secret_key
+from project.config import (
+    refuse_supabase_api_only,
+    require_secret_key,
+    usersync_settings_from,
+)
 from usersync.conf import DEFAULTS as usersync_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -199,15 +204,13 @@ except ImportError:
 # usersync: any of its settings (usersync.conf) from the environment as USERSYNC_<NAME>;
 # Supabase's JWT settings also under their dashboard names (SUPABASE_JWT_SECRET, ...).
 # Unset ones keep usersync's defaults.
+# A value that does not parse stops with one line; a USERSYNC_ variable that names no
+# setting is a warning on stderr.
 _PARSERS = {bool: env.bool, int: env.int, float: env.float, list: env.list, str: env.str}
-for _name, _default in usersync_defaults.items():
-    _variables = [f"USERSYNC_{_name}"]
-    if _name.startswith(("JWT", "JWKS")):
-        _variables.append(f"SUPABASE_{_name}")
-    for _variable in _variables:
-        if _variable in os.environ:
-            globals()[f"USERSYNC_{_name}"] = _PARSERS[type(_default)](_variable)
-            break
+_found, _unknown = usersync_settings_from(os.environ, usersync_defaults, _PARSERS)
+globals().update(_found)
+for _warning in _unknown:
+    print(_warning, file=sys.stderr)
 
 # The token issuer is checked by default when the Supabase project's URL is given:
 # Supabase Auth issues its tokens as <SUPABASE_URL>/auth/v1. USERSYNC_JWT_ISSUER (or

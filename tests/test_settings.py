@@ -109,6 +109,36 @@ def test_bad_usersync_setting_from_the_environment__check_fails_with_its_id():
     )
 
 
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        ("USERSYNC_SYNC_BATCH_SIZE", "abc", "a whole number"),
+        ("USERSYNC_HEALTH_TIME_LIMIT_SECONDS", "soon", "a number"),
+        ("USERSYNC_ALLOW_DATA_LOSS", "maybe", "true or false"),
+    ],
+)
+def test_bad_usersync_value_from_the_environment__is_one_line_naming_the_variable(
+    variable, value, expected
+):
+    result = manage("check", ENABLE_DEVELOPMENT_MODE="true", **{variable: value})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: {variable}={value!r} is not {expected}"]
+
+
+def test_misspelt_usersync_variable__is_a_warning_naming_the_setting_meant():
+    result = manage(
+        "check",
+        ENABLE_DEVELOPMENT_MODE="true",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+        USERSYNC_SYNC_BATCHSIZE="500",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: USERSYNC_SYNC_BATCHSIZE is not a usersync setting and is ignored "
+        "(did you mean USERSYNC_SYNC_BATCH_SIZE?)"
+    ) in result.stderr.splitlines()
+
+
 def settings_of(*names: str, **env: str) -> dict:
     """The project's settings `names` as production mode (unless `env` says otherwise)
     computes them."""
