@@ -178,3 +178,17 @@ def test_sync_status_check__bad_usage_exits_2():
     with pytest.raises(CommandError) as raised:
         run("--check=yes")
     assert raised.value.returncode == 2
+
+
+def test_usersync_command__failed_system_check_is_one_line_exit_2_and_json_stays_clean(
+    settings, db
+):
+    settings.USERSYNC_DEFAULT_ROLE = "admin"
+    out = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("sync_status", "--json", skip_checks=False, stdout=out)
+    message = str(raised.value)
+    assert raised.value.returncode == 2
+    assert "\n" not in message
+    assert message.startswith("the system checks failed: (usersync.E005) ")
+    assert json.loads(out.getvalue()) == {"error": {"message": message, "exit_code": 2}}
