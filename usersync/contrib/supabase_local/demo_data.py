@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from usersync.db.connection import atomic, connection
+from usersync.db.connection import atomic, connection, migrate_command
+from usersync.db.errors import database_address, database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import NotTheStandIn
+from usersync.errors import NotMigrated, NotTheStandIn
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
 NAMES_PER_POOL = 400
@@ -36,6 +37,21 @@ def is_standin() -> bool:
             [STANDIN_MARKER],
         )
         return bool(fetch_value(cursor))
+
+
+def require_migrated() -> None:
+    """Seeding needs the stand-in's auth schema and usersync's tables: both come from
+    migrate."""
+    with connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regnamespace('auth') IS NOT NULL "
+            "AND to_regclass('public.user_profiles') IS NOT NULL"
+        )
+        if not fetch_value(cursor):
+            raise NotMigrated(
+                f"the database at {database_address()} is not migrated yet (no auth schema "
+                f"or no user_profiles); run: {migrate_command()}"
+            )
 
 
 @cache
@@ -65,6 +81,14 @@ def seed(
     """Insert `count` auth users as Supabase Auth does; a `without_profiles` share of them
     are legacy users from before the trigger (inserted with triggers off, so they have no
     profile); a `deleted` share of them are soft-deleted."""
+    with database_errors():
+        require_migrated()
+        return _seed(count, without_profiles, deleted, seed_value)
+
+
+def _seed(
+    count: int, without_profiles: float, deleted: float, seed_value: float | None
+) -> SeedResult:
     if not is_standin():
         raise NotTheStandIn(
             "refusing to seed: the auth schema here is not the local Supabase stand-in "
