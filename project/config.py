@@ -118,3 +118,26 @@ def usersync_settings_from(
         hint = f" (did you mean {near[0]}?)" if near else ""
         warnings.append(f"warning: {variable} is not a usersync setting and is ignored{hint}")
     return found, warnings
+
+
+DATABASE_URL_SHAPE = "postgresql://USER:PASSWORD@HOST:PORT/NAME"
+
+
+def database_config(database_url: str) -> dict[str, Any]:
+    """Django's DATABASES entry for DATABASE_URL, or one line saying what is wrong."""
+    import environ
+
+    try:
+        config = environ.Env.db_url_config(database_url)
+    except (ValueError, KeyError, TypeError) as error:
+        raise ConfigurationError(
+            f"DATABASE_URL is not a database URL ({error}); expected {DATABASE_URL_SHAPE}"
+        ) from error
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        engine = str(config.get("ENGINE") or "unknown").rsplit(".", 1)[-1]
+        raise ConfigurationError(
+            f"DATABASE_URL must name a PostgreSQL database (postgresql://...), not {engine}"
+        )
+    if not config.get("NAME"):
+        raise ConfigurationError(f"DATABASE_URL names no database; expected {DATABASE_URL_SHAPE}")
+    return config

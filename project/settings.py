@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 
 from project.config import (
+    database_config,
     refuse_supabase_api_only,
     require_secret_key,
     usersync_settings_from,
@@ -102,14 +103,7 @@ def _database() -> dict:
     database_url = env.str("DATABASE_URL", default="")
     refuse_supabase_api_only(database_url, env.str("SUPABASE_URL", default=""))
     if database_url:
-        config = env.db_url_config(database_url)
-        if config["ENGINE"] != "django.db.backends.postgresql":
-            from project.config import ConfigurationError
-
-            raise ConfigurationError(
-                f"DATABASE_URL must name a PostgreSQL database (postgresql://...), "
-                f"not {config['ENGINE'].rsplit('.', 1)[-1]}"
-            )
+        config = database_config(database_url)
     else:
         # Started (or reused) on the first connection; see project/embedded_db.py.
         config = {"ENGINE": "project.embedded_backend", "NAME": "usersync", "USER": "postgres"}

@@ -47,6 +47,18 @@ def test_non_postgresql_database_url__is_refused_in_one_line():
     ]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite:///db.sqlite3", "postgres://[broken"])
+def test_bad_database_url_with_json__is_one_json_document_on_stdout(database_url):
+    result = manage(
+        "sync_status", "--json", ENABLE_DEVELOPMENT_MODE="true", DATABASE_URL=database_url
+    )
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    assert document["error"]["exit_code"] == 2
+    assert "DATABASE_URL" in document["error"]["message"]
+    assert result.stderr.strip().splitlines() == [f"error: {document['error']['message']}"]
+
+
 def test_production_mode_with_a_real_secret_key__passes_the_checks():
     result = manage(
         "check",
