@@ -25,9 +25,14 @@ PLAIN_NAME = re.compile(r"^[A-Za-z]{2,20}$")
 class SeedResult:
     users: int
     without_profiles: int
+    deleted: int = 0
 
     def as_dict(self) -> dict:
-        return {"users": self.users, "without_profiles": self.without_profiles}
+        return {
+            "users": self.users,
+            "without_profiles": self.without_profiles,
+            "deleted": self.deleted,
+        }
 
 
 def is_standin() -> bool:
@@ -80,7 +85,8 @@ def seed(
 ) -> SeedResult:
     """Insert `count` auth users as Supabase Auth does; a `without_profiles` share of them
     are legacy users from before the trigger (inserted with triggers off, so they have no
-    profile); a `deleted` share of them are soft-deleted."""
+    profile); a `deleted` share of them are soft-deleted. Both shares are exact (rounded
+    to whole users), not per-row chances."""
     with database_errors():
         require_migrated()
         return _seed(count, without_profiles, deleted, seed_value)
@@ -96,6 +102,10 @@ def _seed(
         )
     seed_value = random.random() if seed_value is None else seed_value
     legacy = round(count * without_profiles)
+    # Exact shares, as --without-profiles is: of the deleted, legacy ones in proportion.
+    deleted_total = round(count * deleted)
+    deleted_legacy = min(legacy, round(deleted_total * legacy / count)) if count else 0
+    deleted_of = {"legacy": deleted_legacy, "signup": deleted_total - deleted_legacy}
     first_names, last_names = name_pools()
     with atomic(), connection().cursor() as cursor:
         cursor.execute(query("seed_demo_numbers"))
@@ -112,7 +122,7 @@ def _seed(
                 {
                     "count": how_many,
                     "seed": seed_value * 2 - 1,
-                    "deleted_fraction": deleted,
+                    "deleted_count": deleted_of[kind],
                     "kind": kind,
                     "first_names": first_names,
                     "last_names": last_names,
@@ -121,4 +131,4 @@ def _seed(
             cursor.execute("RESET ROLE")
             cursor.execute("RESET search_path")
         cursor.execute("SET LOCAL session_replication_role = origin")
-    return SeedResult(users=count, without_profiles=legacy)
+    return SeedResult(users=count, without_profiles=legacy, deleted=deleted_total)
