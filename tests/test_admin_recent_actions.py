@@ -109,7 +109,7 @@ def test_recent_actions__a_sync_links_to_its_run(admin_client, auth_user_factory
         (
             CHANGE,
             str(run),
-            "Ran the sync: 1 profiles created, 0 filled",
+            "Ran the sync: 1 profile created, 0 filled",
             reverse("admin:usersync_syncrun_change", args=[run.pk]),
         )
     ]

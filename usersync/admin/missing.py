@@ -28,6 +28,10 @@ from usersync.staff.identity import actor_for
 from usersync.sync.profiles import create_profile
 
 
+def profiles(count: int) -> str:
+    return f"{count:,} profile{'' if count == 1 else 's'}"
+
+
 class CreateProfileForm(forms.Form):
     """The role and state of new profiles. A role other than the default needs the
     right to change roles (`may_choose_role`): the add permission alone does not grant
@@ -193,11 +197,11 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
                 recent.log_sync(
                     request,
                     result.run_id,
-                    f"Ran the sync: {result.created} profiles created, {result.filled} filled",
+                    f"Ran the sync: {profiles(result.created)} created, {result.filled} filled",
                 )
                 self.message_user(
                     request,
-                    f"Sync run {result.run_id}: {result.created} profiles created, "
+                    f"Sync run {result.run_id}: {profiles(result.created)} created, "
                     f"{result.filled} filled from auth data, in {result.duration_seconds} s.",
                     messages.SUCCESS,
                 )

@@ -66,7 +66,7 @@ PROFILE_FACTS = (
 
 
 class ProfileForm(forms.ModelForm):
-    role = forms.ChoiceField(help_text="One of the allowed roles (USERSYNC_ALLOWED_ROLES).")
+    role = forms.ChoiceField(help_text="The roles this site allows.")
     reason = forms.CharField(
         required=False,
         widget=forms.TextInput(attrs={"size": 60}),
