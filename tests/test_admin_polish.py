@@ -28,6 +28,15 @@ def test_profile_list__names_a_saml_provider_not_a_cut_id(admin_client, auth_use
     assert "SSO 7b1ac6a2…" not in page
 
 
+def test_profile_list__addresses_wrap_at_their_dots_and_at_never_mid_word(
+    admin_client, auth_user_factory
+):
+    auth_user_factory(email="a.rather.long.address@subdomain.example.com")
+    page = admin_client.get(PROFILES).content.decode()
+    assert "a.<wbr>rather.<wbr>long.<wbr>address@<wbr>subdomain.<wbr>example.<wbr>com" in page
+    assert "overflow-wrap: anywhere" not in page
+
+
 def test_profile_list__active_filter_offers_no_unknown(admin_client, auth_user_factory):
     auth_user_factory()
     page = admin_client.get(PROFILES).content.decode()

@@ -175,8 +175,9 @@ class UserProfileAdmin(
 
     @admin.display(description="user (e-mail or phone)", ordering="user__email")
     def name(self, obj: UserProfile) -> str:
-        # A long address wraps after its @ rather than anywhere.
-        return mark_safe(escape(auth_user_label(obj.user, obj.user_id)).replace("@", "@<wbr>"))
+        # A long address wraps after its @ or a dot, never inside a word.
+        label = escape(auth_user_label(obj.user, obj.user_id))
+        return mark_safe(label.replace("@", "@<wbr>").replace(".", ".<wbr>"))
 
     @admin.display(description="reason", ordering="deactivation_reason")
     def reason(self, obj: UserProfile) -> str:
