@@ -5,9 +5,13 @@ deactivation, no setting names in help texts, no stray caption, plurals."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from usersync.models import SyncRun, UserProfile
 
@@ -93,3 +97,16 @@ def test_sync_message__says_1_profile(admin_client, auth_user_factory):
     assert next(str(m) for m in response.context["messages"]).startswith(
         f"Sync run {run.pk}: 1 profile created, "
     )
+
+
+def test_status_panel__shows_the_last_sync_in_the_admins_time_zone_and_format(
+    admin_client, auth_user_factory, settings
+):
+    settings.TIME_ZONE = "Europe/Paris"
+    auth_user_factory(with_profile=False)
+    call_command("sync_users", stdout=StringIO())
+    started = timezone.localtime(SyncRun.objects.get().started_at)
+    page = admin_client.get(reverse("admin:app_list", args=["usersync"])).content.decode()
+    shown = f"{date_format(started, 'DATETIME_FORMAT')} ({started.tzname()})"
+    assert started.tzname() in {"CET", "CEST"}
+    assert shown in page

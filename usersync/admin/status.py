@@ -4,9 +4,12 @@ put it on the admin index with `{% load usersync_admin %}{% usersync_sync_status
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from usersync import sync
 from usersync.errors import UsersyncError
@@ -19,6 +22,13 @@ class StatusLine:
     value: str
     url: str | None = None
     ok: bool = True
+
+
+def admin_time(moment: datetime) -> str:
+    """A moment as the admin shows its dates (the current time zone, the locale's
+    format), with the zone named, since Django's date columns do not name it."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
 
 
 def _url(site: admin.AdminSite, name: str, query: str = "") -> str:
@@ -34,7 +44,7 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
         trigger += f" — run: {REPAIR}"
     last = status.last_sync
     last_text = (
-        f"{last.started_at:%Y-%m-%d %H:%M:%S} UTC, {last.status}, {last.created} created "
+        f"{admin_time(last.started_at)}, {last.status}, {last.created} created "
         f"by {last.triggered_by}"
         if last
         else "never"
