@@ -188,9 +188,10 @@ def test_dashboard_health__shows_the_exact_missing_count_not_a_wrong_estimate(
     assert (body["estimated_auth_users"], body["missing_profiles"]) == (6, 1)
 
 
-def test_dashboard_health__says_unknown_and_why_when_counting_is_not_cheap(client, db):
+def test_dashboard_health__says_unknown_and_why_when_counting_is_not_cheap(client, db, settings):
     from usersync.health import reading
 
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
     with connect() as locker, locker.transaction():
         locker.execute("LOCK TABLE public.user_profiles IN ACCESS EXCLUSIVE MODE")
         body = client.get("/dashboard/health-check").json()
@@ -219,8 +220,9 @@ def test_dashboard_health__estimates_are_null_before_the_tables_were_analysed(cl
 
 
 def test_dashboard_health__reads_no_user_table_in_full_once_counting_is_expensive(
-    client, auth_user_factory
+    client, auth_user_factory, settings
 ):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
     auth_user_factory(with_profile=False)
     counts.count_and_store(5)
     with connection.cursor() as cursor:  # as if counting were expensive at this size

@@ -246,19 +246,23 @@ class DashboardCheck(UsersyncCheck):
         """How many users lack a profile, exact, as /health counts it: counted now while
         that is cheap, else the stored count and its age; or unknown, and why. Never an
         estimate: the planner's can be wrong by several times on a small table."""
+        keeping = conf.STATUS_CACHE_SECONDS > 0  # else nothing is stored: count each time
         try:
-            served = reading.serve(
-                state, conf.STATUS_CACHE_SECONDS, min(self.timeout.total_seconds(), 1.0)
-            )
+            if keeping:
+                served = reading.serve(
+                    state, conf.STATUS_CACHE_SECONDS, min(self.timeout.total_seconds(), 1.0)
+                )
+            else:
+                served = (reading.count_now(counts.CHEAP_COUNT_SECONDS), True)
             if served is None:  # nothing stored: count if that is cheap, else leave it
                 row = reading.count_and_store(counts.CHEAP_COUNT_SECONDS)
                 served = (row, True) if row else None
         except DatabaseTimeout:
-            reading.refresh_in_background()
+            if keeping:
+                reading.refresh_in_background()
             served = None
-            reason = (
-                f"counting takes longer than {counts.CHEAP_COUNT_SECONDS * 1000:g} ms; "
-                "it goes on in the background"
+            reason = f"counting takes longer than {counts.CHEAP_COUNT_SECONDS * 1000:g} ms" + (
+                "; it goes on in the background" if keeping else ""
             )
         except UsersyncError as error:
             served, reason = None, f"not counted: {safe_message(error)}"
