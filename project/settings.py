@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 
-from project.config import refuse_supabase_api_only, require_secret_key
+from project.config import (
+    database_config,
+    refuse_supabase_api_only,
+    require_secret_key,
+    usersync_settings_from,
+)
 from usersync.conf import DEFAULTS as usersync_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,14 +103,7 @@ def _database() -> dict:
     database_url = env.str("DATABASE_URL", default="")
     refuse_supabase_api_only(database_url, env.str("SUPABASE_URL", default=""))
     if database_url:
-        config = env.db_url_config(database_url)
-        if config["ENGINE"] != "django.db.backends.postgresql":
-            from project.config import ConfigurationError
-
-            raise ConfigurationError(
-                f"DATABASE_URL must name a PostgreSQL database (postgresql://...), "
-                f"not {config['ENGINE'].rsplit('.', 1)[-1]}"
-            )
+        config = database_config(database_url)
     else:
         # Started (or reused) on the first connection; see project/embedded_db.py.
         config = {"ENGINE": "project.embedded_backend", "NAME": "usersync", "USER": "postgres"}
@@ -199,15 +198,13 @@ except ImportError:
 # usersync: any of its settings (usersync.conf) from the environment as USERSYNC_<NAME>;
 # Supabase's JWT settings also under their dashboard names (SUPABASE_JWT_SECRET, ...).
 # Unset ones keep usersync's defaults.
+# A value that does not parse stops with one line; a USERSYNC_ variable that names no
+# setting is a warning on stderr.
 _PARSERS = {bool: env.bool, int: env.int, float: env.float, list: env.list, str: env.str}
-for _name, _default in usersync_defaults.items():
-    _variables = [f"USERSYNC_{_name}"]
-    if _name.startswith(("JWT", "JWKS")):
-        _variables.append(f"SUPABASE_{_name}")
-    for _variable in _variables:
-        if _variable in os.environ:
-            globals()[f"USERSYNC_{_name}"] = _PARSERS[type(_default)](_variable)
-            break
+_found, _unknown = usersync_settings_from(os.environ, usersync_defaults, _PARSERS)
+globals().update(_found)
+for _warning in _unknown:
+    print(_warning, file=sys.stderr)
 
 # The Supabase project's URL (SUPABASE_URL) is usersync's USERSYNC_SUPABASE_URL unless that
 # is set: the JWKS URL and the issuer <SUPABASE_URL>/auth/v1 derive from it, and the

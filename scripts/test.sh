@@ -13,6 +13,7 @@
 # Extra arguments go to every pytest run. Exits non-zero when any run fails (pytest's
 # exit 5, "no tests ran", included).
 source "$(dirname "$0")/setup.sh"
+source "$(dirname "$0")/legs.sh"
 
 # The exact Django release each matrix leg installs over requirements.txt's 5.2 pin.
 declare -A DJANGO_PIN=([6.0]=6.0.10 [6.1]=6.1.3)
@@ -116,7 +117,7 @@ if $matrix; then
                 exec "$venv/bin/python" -m pytest -m "not slow or every_django" "$@"
             ) || status=$?
         fi
-        record "py$python_version/django$django($database)" "$status" "$start"
+        record "py$python_version/django$django($(leg_database "$database"))" "$status" "$start"
     done
 fi
 

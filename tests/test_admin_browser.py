@@ -165,10 +165,8 @@ def test_admin_in_a_browser__person_page_buttons_bulk_role_and_export(
         expect(page.locator("#content")).to_contain_text("Deactivate this profile?")
         page.fill("textarea[name=reason]", "chargeback fraud")
         page.click("input[type=submit][value=Deactivate]")
+        # Back on the per-user page, which says the profile is now inactive.
         expect(page.locator("ul.messagelist")).to_contain_text("Deactivated 1: mallory@example.com")
-        expect(page.locator("#reactivate-button")).to_be_visible()
-
-        page.click("#person-page")
         expect(page.locator("h1")).to_have_text("mallory@example.com")
         expect(page.locator("#verdict")).to_contain_text("Locked out: profile deactivated on")
         expect(page.locator("#verdict")).to_contain_text("by stella@example.com — chargeback fraud")
@@ -211,3 +209,62 @@ def test_admin_in_a_browser__person_page_buttons_bulk_role_and_export(
         ("deactivated", "mallory@example.com"),
     ]
     assert UserProfile.objects.get(user_id=bob.pk).role == "admin"
+
+
+NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= innerWidth"
+OVERLAP = """([a, b]) => {
+    const r = document.querySelector(a).getBoundingClientRect();
+    const s = document.querySelector(b).getBoundingClientRect();
+    return !(r.right <= s.left || s.right <= r.left || r.bottom <= s.top || s.bottom <= r.top);
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.every_django
+@pytest.mark.django_db(transaction=True)
+def test_admin_in_a_browser__pages_fit_and_the_status_never_meets_recent_actions(
+    live_server, auth_user_factory
+):
+    import django
+
+    User.objects.create_superuser("stella", "stella@example.com", "s3cret-pass")
+    stella = auth_user_factory(email="stella@example.com")
+    UserProfile.objects.filter(user_id=stella.pk).update(role="admin")
+    bob = auth_user_factory(email="a.rather.long.address.of.bob@subdomain.example.com")
+    auth_user_factory(with_profile=False)
+    bob_profile = UserProfile.objects.get(user_id=bob.pk).pk
+    admin = f"{live_server.url}/admin/"
+    shots = screenshot_dir()
+    version = f"django{django.VERSION[0]}.{django.VERSION[1]}"
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        log_in(page, admin)
+        # A change, so that Recent actions has an entry beside the status.
+        page.goto(f"{admin}usersync/userprofile/{bob_profile}/change/")
+        page.click("#deactivate-button")
+        page.fill("textarea[name=reason]", "spam")
+        page.click("input[type=submit][value=Deactivate]")
+        for width in (1024, 1366, 1920):
+            page.set_viewport_size({"width": width, "height": 768})
+            page.goto(admin)
+            expect(page.locator("#sync-status")).to_contain_text("Sync percentage")
+            expect(page.locator("#recent-actions-module")).to_contain_text("a.rather.long")
+            page.screenshot(path=str(shots / f"index-{width}-{version}.png"), full_page=True)
+            for status in ("#sync-status", "#sync-status table", "#sync-status tr:first-child"):
+                assert not page.evaluate(OVERLAP, [status, "#recent-actions-module"]), width
+            assert page.evaluate(NO_HORIZONTAL_SCROLL), width
+
+        page.set_viewport_size({"width": 1366, "height": 768})
+        pages = {
+            "index": admin,
+            "profile-list": f"{admin}usersync/userprofile/",
+            "per-user": f"{admin}usersync/userprofile/person/{bob.pk}/",
+            "confirm-reactivate": f"{admin}usersync/userprofile/{bob_profile}/reactivate/",
+            "missing-list": f"{admin}usersync/userwithoutprofile/",
+            "sync-preview": f"{admin}usersync/userwithoutprofile/sync/",
+        }
+        for name, url in pages.items():
+            page.goto(url)
+            page.screenshot(path=str(shots / f"{name}-1366-{version}.png"), full_page=True)
+            assert page.evaluate(NO_HORIZONTAL_SCROLL), name

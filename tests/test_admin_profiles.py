@@ -337,7 +337,7 @@ def test_view_only_staff__sees_profiles_but_cannot_deactivate_or_edit(
 ):
     bob = auth_user_factory(email="bob@example.com")
     response = view_only_client.get(LIST)
-    assert response.status_code == 200 and "bob@<wbr>example.com" in response.content.decode()
+    assert response.status_code == 200 and "bob@<wbr>example.<wbr>com" in response.content.decode()
     assert response.context["action_form"] is None  # no action they may run
     response = deactivate(view_only_client, bob, post="yes", reason="x")
     assert profile(bob).is_active is True

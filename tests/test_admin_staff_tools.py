@@ -51,7 +51,7 @@ def test_profile_page__titled_and_crumbed_by_email(admin_client, auth_user_facto
     assert str(ann.pk) not in text.split("<title>")[1].split("</title>")[0]
 
 
-def test_deactivate_button__confirms_with_a_reason_then_returns_to_the_profile(
+def test_deactivate_button__confirms_with_a_reason_then_returns_to_the_per_user_page(
     admin_client, auth_user_factory
 ):
     ann = auth_user_factory(email="ann@example.com")
@@ -64,7 +64,8 @@ def test_deactivate_button__confirms_with_a_reason_then_returns_to_the_profile(
     refused = admin_client.post(button, {"post": "yes", "reason": "  "})
     assert refused.context["form"].errors == {"reason": ["This field is required."]}
     response = admin_client.post(button, {"post": "yes", "reason": "spam"})
-    assert response.status_code == 302 and response["Location"] == change
+    person = reverse("admin:usersync_userprofile_person", args=[str(ann.pk)])
+    assert response.status_code == 302 and response["Location"] == person
     assert (profile(ann).is_active, profile(ann).deactivation_reason) == (False, "spam")
     reactivate = reverse("admin:usersync_userprofile_reactivate", args=[profile(ann).pk])
     assert f'href="{reactivate}"' in admin_client.get(change).content.decode()

@@ -262,6 +262,22 @@ def test_verify_migration__names_each_drifted_object_and_repair_restores_it():
     assert run_json("verify_migration", "--repair")["ok"] is True
 
 
+def test_verify_migration__the_failing_line_names_the_disabled_trigger():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE auth.users DISABLE TRIGGER on_auth_user_created")
+    lines = _stdout_of_failure("verify_migration").splitlines()
+    assert lines[:4] == [
+        "❌ Migration verification failed",
+        "✅ All required tables exist",
+        "❌ Triggers not installed and enabled: "
+        "trigger on_auth_user_created on auth.users: disabled",
+        "   repair: python manage.py verify_migration --repair",
+    ]
+    assert str(fails("verify_migration")) == "migration verification failed: 1 problem"
+
+
 def test_verify_migration__names_a_missing_or_reshaped_signin_trigger_and_repair_restores_it():
     from django.db import connection
 

@@ -38,6 +38,23 @@ def test_seed__refuses_a_database_whose_auth_schema_is_not_the_standin():
     assert AuthUser.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "unmigrate",
+    ["ALTER SCHEMA auth RENAME TO auth_before_migrate", "DROP TABLE public.user_profiles CASCADE"],
+)
+def test_seed__on_an_unmigrated_database_says_in_one_line_to_run_migrate(unmigrate):
+    with connection.cursor() as cursor:
+        cursor.execute(unmigrate)
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo_users", "5", stdout=StringIO())
+    message = str(error.value)
+    assert error.value.returncode == 2 and "\n" not in message
+    assert message.startswith("the database at ")
+    assert message.endswith(
+        "is not migrated yet (no auth schema or no user_profiles); run: python manage.py migrate"
+    )
+
+
 def test_seed__names_people_readably_and_keeps_emails_unique_across_runs():
     for _ in range(2):
         call_command("seed_demo_users", "300", stdout=StringIO())
@@ -54,3 +71,26 @@ def test_seed__names_people_readably_and_keeps_emails_unique_across_runs():
     assert len(names) > 100
     first, last = next(iter(names)).split(" ")
     assert first.istitle() and last.istitle()
+
+
+@pytest.mark.parametrize("count, share, expected", [(50, "2%", 1), (50, "10%", 5), (7, "50%", 4)])
+def test_seed__deleted_share_is_exact_like_without_profiles(count, share, expected):
+    out = StringIO()
+    call_command(
+        "seed_demo_users",
+        str(count),
+        "--deleted",
+        share,
+        "--without-profiles",
+        "30%",
+        "--json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["deleted"] == expected
+    assert AuthUser.objects.exclude(deleted_at=None).count() == expected
+
+
+def test_seed__says_it_in_good_english_for_one_user():
+    out = StringIO()
+    call_command("seed_demo_users", "1", "--without-profiles", "100%", stdout=out)
+    assert out.getvalue().strip() == "Created 1 demo user; 1 of them has no profile."

@@ -72,6 +72,7 @@ def test_export__holds_usersyncs_forward_files_in_migrate_order_and_nothing_else
         "profile_trigger.v4",
         "sync_watermark.v1",
         "profile_indexes.v1",
+        "signin_trigger_state.v1",
     ]
 
 
@@ -99,17 +100,33 @@ def test_export__never_overwrites_an_existing_file(tmp_path):
     assert existing.read_text() == "-- the team's own edits"
 
 
-def test_export_command__refuses_a_missing_directory_with_one_line_exit_2(tmp_path):
+def test_export_command__makes_a_missing_directory_as_mkdir_p(tmp_path):
     # No database is needed: the closed port proves it is never reached.
+    folder = tmp_path / "supabase" / "migrations"
     result = manage(
         "export_supabase_migration",
         "--output",
-        str(tmp_path / "nowhere"),
+        str(folder),
+        database_url="postgres://postgres@127.0.0.1:1/usersync",
+    )
+    assert result.returncode == 0, result.stderr
+    (written,) = folder.iterdir()
+    assert written.name.endswith("_usersync.sql")
+
+
+def test_export_command__refuses_a_file_in_place_of_the_directory_with_one_line_exit_2(
+    tmp_path,
+):
+    (tmp_path / "taken").write_text("")
+    result = manage(
+        "export_supabase_migration",
+        "--output",
+        str(tmp_path / "taken"),
         database_url="postgres://postgres@127.0.0.1:1/usersync",
     )
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.strip().splitlines() == [
-        f"CommandError: {tmp_path / 'nowhere'} is not a directory"
+        f"CommandError: {tmp_path / 'taken'} is not a directory"
     ]
 
 

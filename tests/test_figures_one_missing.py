@@ -50,7 +50,8 @@ def run(*args: str) -> str:
 
 def test_sync_status_text__says_99_99_and_the_counts_add_up():
     lines = run().splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
+        "❌ 1 problem: 1 users need profile synchronization; run sync_users",
         "Total auth users:    1,000,000 = 1,000,000 eligible + 0 soft-deleted "
         "(who need no profile)",
         "Total user profiles: 999,999 = 999,999 of eligible users + 0 of soft-deleted users",
@@ -119,6 +120,28 @@ def test_dashboard_health__shows_no_percentage_to_mislead(client):
     body = client.get("/dashboard/health-check").json()
     assert "sync_percentage" not in body
     assert body["estimated_auth_users"] == USERS
+
+
+def test_dashboard_health__says_unknown_at_a_million_until_the_exact_count_lands(client, settings):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    from tests.db import connect
+    from usersync.health import reading
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM usersync.status_counts")
+    try:
+        unknown = client.get("/dashboard/health-check").json()
+        reading.wait_for_refresh()
+        counted = client.get("/dashboard/health-check").json()
+    finally:
+        reading.wait_for_refresh()
+        with connect() as other:  # the background count committed its row
+            other.execute("DELETE FROM usersync.status_counts")
+    assert (unknown["missing_profiles"], unknown["missing_profiles_unknown"]) == (
+        None,
+        "counting takes longer than 50 ms; it goes on in the background",
+    )
+    assert (counted["missing_profiles"], counted["counts"]) == (1, "stored")
 
 
 def test_metrics__say_99_99_so_that_an_alert_below_100_fires(client):

@@ -21,6 +21,7 @@ from usersync.health import views
 from usersync.health.base import UsersyncCheck
 from usersync.health.report import NotChecked, Status, run_check, run_checks
 from usersync.models import TriggerFailure
+from usersync.sync import counts
 
 MONITOR = bearer(MONITORING_TOKEN)
 
@@ -134,15 +135,18 @@ def test_public_health__database_that_does_not_answer_in_time_is_503(client, set
     assert body["checks"]["profiles"] == "unhealthy"
 
 
-def test_public_health__answers_from_the_stored_count_within_the_cache_time(
+def test_public_health__answers_from_an_expensive_stored_count_within_the_cache_time(
     client, auth_user_factory, settings
 ):
     settings.USERSYNC_STATUS_CACHE_SECONDS = 60
     first = client.get("/health").json()
     assert first["missing_profiles"] == 0
+    with connection.cursor() as cursor:  # as if counting were expensive at this size
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 1.5")
     auth_user_factory(with_profile=False)
     second = client.get("/health").json()
     assert (second["missing_profiles"], second["measured_at"]) == (0, first["measured_at"])
+    assert second["counts"] == "stored" and second["counts_age_seconds"] >= 0
 
 
 def test_public_health__answers_other_methods_with_json_405(client):
@@ -165,8 +169,40 @@ def test_dashboard_health__reports_catalog_estimates_after_analyze(client, auth_
     body = response.json()
     assert body["status"] == "healthy"
     assert (body["estimated_auth_users"], body["estimated_profiles"]) == (4, 3)
-    assert body["estimated_missing_profiles"] == 1
+    assert (body["missing_profiles"], body["counts"]) == (1, "counted now")
+    assert "estimated_missing_profiles" not in body
     assert body["checks"] == {"database": "healthy", "dashboard": "healthy"}
+
+
+def test_dashboard_health__shows_the_exact_missing_count_not_a_wrong_estimate(
+    client, auth_user_factory
+):
+    auth_user_factory.create_batch(3)
+    auth_user_factory(with_profile=False)
+    with connection.cursor() as cursor:  # estimates off by 3x, as on a small table
+        cursor.execute("UPDATE pg_class SET reltuples = 6 WHERE oid = 'auth.users'::regclass")
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 3 WHERE oid = 'public.user_profiles'::regclass"
+        )
+    body = client.get("/dashboard/health-check").json()
+    assert (body["estimated_auth_users"], body["missing_profiles"]) == (6, 1)
+
+
+def test_dashboard_health__says_unknown_and_why_when_counting_is_not_cheap(client, db, settings):
+    from usersync.health import reading
+
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
+    with connect() as locker, locker.transaction():
+        locker.execute("LOCK TABLE public.user_profiles IN ACCESS EXCLUSIVE MODE")
+        body = client.get("/dashboard/health-check").json()
+    reading.wait_for_refresh()
+    with connect() as other:  # the background count committed its row
+        other.execute("DELETE FROM usersync.status_counts")
+    assert body["missing_profiles"] is None
+    assert body["missing_profiles_unknown"] == (
+        "counting takes longer than 50 ms; it goes on in the background"
+    )
+    assert body["status"] == "healthy"
 
 
 def test_dashboard_health__estimates_are_null_before_the_tables_were_analysed(client, db):
@@ -179,11 +215,18 @@ def test_dashboard_health__estimates_are_null_before_the_tables_were_analysed(cl
         )
     body = client.get("/dashboard/health-check").json()
     assert body["estimated_auth_users"] is None
-    assert body["estimated_missing_profiles"] is None
+    assert body["estimates_unknown"].startswith("auth.users or user_profiles was never analysed")
+    assert body["missing_profiles"] == 0  # counted: cheap here
 
 
-def test_dashboard_health__reads_no_user_table_in_full(client, auth_user_factory):
+def test_dashboard_health__reads_no_user_table_in_full_once_counting_is_expensive(
+    client, auth_user_factory, settings
+):
+    settings.USERSYNC_STATUS_CACHE_SECONDS = 60
     auth_user_factory(with_profile=False)
+    counts.count_and_store(5)
+    with connection.cursor() as cursor:  # as if counting were expensive at this size
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 1.5")
     with CaptureQueriesContext(connection) as queries:
         client.get("/dashboard/health-check")
     sql = " ".join(q["sql"] for q in queries.captured_queries)
@@ -402,13 +445,16 @@ def test_staff_health_and_metrics__need_a_usersync_view_permission_not_only_staf
     assert client.get(url).status_code == 200
 
 
-def test_staff_health__serves_the_stored_count_unless_asked_to_recount(
+def test_staff_health__serves_an_expensive_stored_count_unless_asked_to_recount(
     client, auth_user_factory, settings
 ):
     settings.USERSYNC_STATUS_CACHE_SECONDS = 60
     auth_user_factory.create_batch(2)
     first = client.get("/admin/users/health-check", headers=MONITOR).json()
     assert first["total_auth_users"] == 2
+    counts.count_and_store(5)
+    with connection.cursor() as cursor:  # as if counting were expensive at this size
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 1.5")
     auth_user_factory(with_profile=False)
     with CaptureQueriesContext(connection) as stored_read:
         again = client.get("/admin/users/health-check", headers=MONITOR).json()

@@ -1,15 +1,22 @@
-"""GET /health's stored count (usersync.health.reading): answered from the stored row
-within the cache time, counted again in a background thread once it is older, counted
-by one process at a time, and a first count slower than the time limit is a warning
-that the count goes on, not an outage. Real threads and a real lock, no sleeps."""
+"""GET /health's counts (usersync.health.reading, usersync.sync.counts): exact, counted
+in the request, while counting is cheap; else the stored row within the cache time,
+counted again in a background thread once it is older, and kept fresh by it; counted by
+one process at a time; always labelled; a first count slower than the time limit is a
+warning that the count goes on, not an outage; refreshed when a sync, create_profile
+or a staff action commits. Real threads and a real lock, no sleeps."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from tests.db import connect
 from usersync.health import reading as counting
+from usersync.models import UserProfile
+from usersync.sync import counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +26,9 @@ def no_stored_count():
     """usersync.status_counts has no model, so no test flush empties it."""
 
     def forget() -> None:
+        counts.stop_refreshing()
         counting.wait_for_refresh()
+        counts.stop_refreshing()
         with connect() as conn:
             conn.execute("DELETE FROM usersync.status_counts")
 
@@ -42,6 +51,11 @@ def age_the_stored_count(seconds: int) -> None:
         )
 
 
+def as_if_counting_took(seconds: float) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = %s", [seconds])
+
+
 def stored_missing_profiles() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT missing_profiles FROM usersync.status_counts")
@@ -54,10 +68,12 @@ def test_public_health__recounts_in_the_background_once_the_stored_count_is_too_
 ):
     assert client.get("/health").json()["missing_profiles"] == 0
     auth_user_factory(with_profile=False)
+    as_if_counting_took(1.5)  # expensive: served from the stored row
     age_the_stored_count(120)
 
     stale = client.get("/health").json()
     assert stale["missing_profiles"] == 0
+    assert stale["counts"] == "stored" and stale["counts_age_seconds"] >= 120
     counting.wait_for_refresh()
     fresh = client.get("/health").json()
 
@@ -71,27 +87,67 @@ def test_public_health__does_not_recount_within_the_cache_time(
 ):
     first = client.get("/health").json()
     auth_user_factory(with_profile=False)
+    as_if_counting_took(1.5)
     age_the_stored_count(30)
-    client.get("/health")
+    assert client.get("/health").json()["missing_profiles"] == 0
     counting.wait_for_refresh()
     assert stored_missing_profiles() == 0
     assert first["missing_profiles"] == 0
 
 
-def test_public_health__waits_ten_times_as_long_as_the_last_count_took_before_counting_again(
+def test_public_health__counts_in_the_request_while_counting_is_cheap(
     client, auth_user_factory, stored_for_a_minute
 ):
+
+    users = [auth_user_factory() for _ in range(3)]
+    assert client.get("/health").json()["missing_profiles"] == 0
+    UserProfile.objects.filter(user_id=users[0].pk).delete()  # one profile lost
+
+    lost = client.get("/health").json()
+    assert (lost["status"], lost["missing_profiles"], lost["counts"]) == (
+        "degraded",
+        1,
+        "counted now",
+    )
+    assert lost["counts_age_seconds"] == 0
+    call_command("sync_users", stdout=StringIO())
+    synced = client.get("/health").json()
+    assert (synced["status"], synced["missing_profiles"]) == ("healthy", 0)
+
+
+def test_public_health__keeps_an_expensive_count_fresh_in_the_background_every_cache_time(
+    client, stored_for_a_minute
+):
     client.get("/health")
-    auth_user_factory(with_profile=False)
-    with connection.cursor() as cursor:  # as if the last count had taken 100 s
-        cursor.execute("UPDATE usersync.status_counts SET counted_in_seconds = 100")
-    age_the_stored_count(120)  # past the cache time, not past 10 x 100 s
+    as_if_counting_took(1.5)
+    age_the_stored_count(120)
     client.get("/health")
     counting.wait_for_refresh()
+    # The background count was cheap here, so it schedules no next one: ask as if not.
+    counts._schedule(60 - 1.5)
+    assert counts._timer is not None and counts._timer.interval == 58.5
+    counts.stop_refreshing()
+    assert counts._timer is None
+
+
+def test_stored_count__a_sync_create_profile_and_a_staff_action_refresh_it(
+    client, auth_user_factory, stored_for_a_minute
+):
+    from usersync.logs import audit
+    from usersync.staff import changes
+    from usersync.sync.profiles import create_profile
+
+    client.get("/health")  # a stored count: 0 missing
+    missing = [auth_user_factory(with_profile=False) for _ in range(3)]
+    counts.count_and_store(5)
+    assert stored_missing_profiles() == 3
+    create_profile(missing[0].pk)
+    assert stored_missing_profiles() == 2
+    call_command("sync_users", stdout=StringIO())
     assert stored_missing_profiles() == 0
-    age_the_stored_count(900)  # now 1,020 s old
-    client.get("/health")
-    counting.wait_for_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM public.user_profiles WHERE user_id = %s", [missing[1].pk])
+    changes.change_role(missing[2].pk, "admin", audit.Actor("staff"), "test")
     assert stored_missing_profiles() == 1
 
 
@@ -151,6 +207,7 @@ def test_metrics__report_the_stored_count_and_the_trigger_and_runs_as_they_are_n
     auth_user_factory(with_profile=False)
     first = scrape(client)
     assert (first["usersync_missing_profiles"], first["usersync_trigger_installed"]) == (1, 1)
+    as_if_counting_took(1.5)  # expensive: /metrics serves the stored count
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE auth.users DISABLE TRIGGER on_auth_user_created")
     try:

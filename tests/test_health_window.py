@@ -50,7 +50,9 @@ def test_health_window__no_round_trip_inside_it_a_fresh_answer_after_it(
 
 def test_health_window__zero_measures_every_request(client, settings):
     settings.USERSYNC_HEALTH_CACHE_SECONDS = 0
-    client.get("/dashboard/health-check")
-    with round_trips() as trips:
+    with round_trips() as first:
         client.get("/dashboard/health-check")
-    assert trips.count == 1
+    with round_trips() as second:
+        client.get("/dashboard/health-check")
+    # The state and, with USERSYNC_STATUS_CACHE_SECONDS 0 (the tests'), its count: each time.
+    assert second.count == first.count >= 1

@@ -342,3 +342,23 @@ def test_standin__creates_the_auth_admin_role_without_createrole_and_alters_no_e
         create_roles_before_the_standin(plan=plan)
         assert createrole() is False  # made as Supabase makes it since 2026-08
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_migrate_without_auth_users__names_usersyncs_own_settings_not_the_demos():
+    from types import SimpleNamespace
+
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    from usersync.db.operations import require_supabase_auth
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE auth.users RENAME TO users_elsewhere")
+    with pytest.raises(CommandError) as error:
+        require_supabase_auth(None, SimpleNamespace(connection=connection))
+    message = str(error.value)
+    assert "DISABLE_BOOTSTRAP" not in message.replace("USERSYNC_DISABLE_BOOTSTRAP", "")
+    assert "DATABASE_URL" not in message
+    assert '"usersync.contrib.supabase_local" to INSTALLED_APPS' in message
+    assert "USERSYNC_DATABASE, here 'default'" in message

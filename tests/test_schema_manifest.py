@@ -84,6 +84,7 @@ def test_manifest__reads_the_trigger_functions_from_the_newest_version():
         "usersync.profile_defaults",
         "usersync.profile_sync",
         "usersync.profile_resets",
+        "usersync.signin_trigger_state",
     ]
 
 
@@ -105,6 +106,7 @@ def test_manifest__a_v2_replaces_what_v1_expected(sql_dir):
     assert "profile_rules.v3" not in expected.files
     assert expected.views == [
         "usersync.profile_trigger_state",
+        "usersync.signin_trigger_state",
         "usersync.profile_defaults",
         "usersync.profile_fills",
     ]

@@ -47,6 +47,18 @@ def test_non_postgresql_database_url__is_refused_in_one_line():
     ]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite:///db.sqlite3", "postgres://[broken"])
+def test_bad_database_url_with_json__is_one_json_document_on_stdout(database_url):
+    result = manage(
+        "sync_status", "--json", ENABLE_DEVELOPMENT_MODE="true", DATABASE_URL=database_url
+    )
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    assert document["error"]["exit_code"] == 2
+    assert "DATABASE_URL" in document["error"]["message"]
+    assert result.stderr.strip().splitlines() == [f"error: {document['error']['message']}"]
+
+
 def test_production_mode_with_a_real_secret_key__passes_the_checks():
     result = manage(
         "check",
@@ -107,6 +119,36 @@ def test_bad_usersync_setting_from_the_environment__check_fails_with_its_id():
     assert "(usersync.E005) USERSYNC_DEFAULT_ROLE and USERSYNC_ADMIN_ROLE are both 'admin'" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        ("USERSYNC_SYNC_BATCH_SIZE", "abc", "a whole number"),
+        ("USERSYNC_HEALTH_TIME_LIMIT_SECONDS", "soon", "a number"),
+        ("USERSYNC_ALLOW_DATA_LOSS", "maybe", "true or false"),
+    ],
+)
+def test_bad_usersync_value_from_the_environment__is_one_line_naming_the_variable(
+    variable, value, expected
+):
+    result = manage("check", ENABLE_DEVELOPMENT_MODE="true", **{variable: value})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: {variable}={value!r} is not {expected}"]
+
+
+def test_misspelt_usersync_variable__is_a_warning_naming_the_setting_meant():
+    result = manage(
+        "check",
+        ENABLE_DEVELOPMENT_MODE="true",
+        DATABASE_URL="postgres://x@127.0.0.1:1/x",
+        USERSYNC_SYNC_BATCHSIZE="500",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: USERSYNC_SYNC_BATCHSIZE is not a usersync setting and is ignored "
+        "(did you mean USERSYNC_SYNC_BATCH_SIZE?)"
+    ) in result.stderr.splitlines()
 
 
 def settings_of(*names: str, **env: str) -> dict:

@@ -98,6 +98,7 @@ def test_auth_users_exposed__our_views_of_auth_data_are_out_of_the_api_roles_rea
         ("profile_resets", False, False, False),
         ("profile_sync", False, False, False),
         ("profile_trigger_state", False, False, False),
+        ("signin_trigger_state", False, False, False),
         ("user_accounts", False, False, False),
     ]
 

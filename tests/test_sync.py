@@ -61,6 +61,9 @@ def test_status__counts_missing_deleted_anonymous_and_the_percentage(mixed_users
         "ban_lifted_by_hand": 0,
         "measured_at": None,
         "running_sync": None,
+        "signin_trigger_installed": True,
+        "signin_trigger_enabled": True,
+        "problems": ["3 users need profile synchronization; run sync_users"],
     }
 
 

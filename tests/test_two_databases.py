@@ -78,6 +78,7 @@ print(json.dumps({
     "links": [links_before, StaffLink.objects.count()],
     "api": [api.status_code, len(api.json()["results"])],
     "profile": str(profile.pk),
+    "user": str(profile.user_id),
 }))
 """
 
@@ -188,12 +189,13 @@ def test_admin_health_and_api__read_each_table_from_its_own_database(two_databas
     assert result["logged_in"]
     assert set(result["pages"].values()) == {200}, result["pages"]
     assert (result["role_change"], result["role"]) == (302, "admin")
-    # usersync's audit log in Supabase, Django's admin log in default.
+    # usersync's audit log in Supabase, Django's admin log (Recent actions: about the
+    # auth user, linking to the per-user page) in default.
     assert result["audited"] == ["role_changed", "staff_link_set"]
-    assert result["admin_log"] == [result["profile"]]
+    assert result["admin_log"] == [result["user"]]
     with sqlite3.connect(two_databases.sqlite_file) as conn:
         assert conn.execute("SELECT object_id FROM django_admin_log").fetchall() == [
-            (result["profile"],)
+            (result["user"],)
         ]
     # A staff account deleted in default takes its link in Supabase with it.
     assert result["links"] == [1, 0]

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from usersync.admin import recent
 from usersync.errors import UsersyncError
 from usersync.naming import user_label
 from usersync.roles import admin_role, allowed_roles
@@ -42,10 +43,14 @@ def apply_each(
     users: Iterable[tuple],
     change: Callable[[uuid.UUID], object],
     done_verb: str,
+    logged: str,
+    flag: int = recent.CHANGE,
 ) -> None:
     """Apply `change` to each (user id, e-mail[, phone, is anonymous]) and report what was
-    done and refused, naming each user as usersync.naming does."""
+    done and refused, naming each user as usersync.naming does; each change done is in
+    Django's Recent actions as `logged`."""
     done: list[str] = []
+    done_ids: list[uuid.UUID] = []
     for user_id, *contact in users:
         email, phone, anonymous = (*contact, None, None, False)[:3]
         label = user_label(email, phone, user_id, bool(anonymous))
@@ -57,6 +62,8 @@ def apply_each(
             modeladmin.message_user(request, text, messages.ERROR)
         else:
             done.append(label)
+            done_ids.append(user_id)
+    recent.log_users(request, done_ids, logged, flag)
     if done:
         listed = ", ".join(done[:LISTED_IN_MESSAGE]) + (
             " …" if len(done) > LISTED_IN_MESSAGE else ""
@@ -162,6 +169,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             _named_users(queryset),
             deactivate,
             "Deactivated",
+            f"Deactivated: {reason}",
         )
         if ended:
             modeladmin.message_user(request, sessions_ended_message(sum(ended)), messages.INFO)
@@ -197,6 +205,7 @@ def reactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             _named_users(queryset),
             lambda user_id: staff_changes.reactivate(user_id, actor, reason),
             "Reactivated",
+            "Reactivated" + (f": {reason}" if reason else ""),
         )
         return None
     profiles = list(queryset.select_related("user"))
@@ -228,6 +237,7 @@ def change_role_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, que
             _named_users(queryset),
             lambda user_id: staff_changes.change_role(user_id, role, actor, reason),
             f"Gave the role {role} to",
+            f"Changed the role to {role}" + (f": {reason}" if reason else ""),
         )
         return None
     profiles = list(queryset.select_related("user"))

@@ -17,8 +17,9 @@ from usersync.roles import allowed_roles
 
 
 def provider_label(provider: str) -> str:
-    # SAML SSO providers are "sso:<provider uuid>": too long for a column.
-    return f"SSO {provider[4:12]}…" if provider.startswith("sso:") else provider
+    # SAML SSO providers are "sso:<provider uuid>": an id, not a name; the per-user page
+    # shows the id in full.
+    return "SAML SSO" if provider.startswith("sso:") else provider
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -36,6 +37,12 @@ class ActiveFilter(admin.BooleanFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = "active"
+
+    def choices(self, changelist):
+        # Every profile is active or not: no "Unknown" choice.
+        for choice in super().choices(changelist):
+            if f"{self.lookup_kwarg2}=True" not in choice["query_string"]:
+                yield choice
 
 
 class SsoProviderFilter(admin.SimpleListFilter):

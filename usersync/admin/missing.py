@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from usersync import sync
+from usersync.admin import recent
 from usersync.admin.actions import apply_each, confirmation_page, too_many
 from usersync.admin.filters import provider_label
 from usersync.admin.lookups import DeclaredLookupsOnly
@@ -26,6 +27,10 @@ from usersync.roles import allowed_roles, default_role
 from usersync.staff import changes as staff_changes
 from usersync.staff.identity import actor_for
 from usersync.sync.profiles import create_profile
+
+
+def profiles(count: int) -> str:
+    return f"{count:,} profile{'' if count == 1 else 's'}"
 
 
 class CreateProfileForm(forms.Form):
@@ -153,6 +158,8 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
                 queryset.values_list("id", "email"),
                 lambda user_id: create_profile(user_id, role, active, actor=actor),
                 "Created the profile of",
+                f"Created the profile (role {role}, {'active' if active else 'inactive'})",
+                recent.ADDITION,
             )
             return None
         users = list(queryset)
@@ -192,9 +199,14 @@ class UserWithoutProfileAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
             except UsersyncError as error:
                 self.message_user(request, f"The sync did not run: {error}", messages.ERROR)
             else:
+                recent.log_sync(
+                    request,
+                    result.run_id,
+                    f"Ran the sync: {profiles(result.created)} created, {result.filled} filled",
+                )
                 self.message_user(
                     request,
-                    f"Sync run {result.run_id}: {result.created} profiles created, "
+                    f"Sync run {result.run_id}: {profiles(result.created)} created, "
                     f"{result.filled} filled from auth data, in {result.duration_seconds} s.",
                     messages.SUCCESS,
                 )

@@ -39,7 +39,14 @@ class PersonPageMixin:
             self.admin_site.admin_view(self.person_view),
             name=f"{opts.app_label}_{opts.model_name}_person",
         )
-        return [person, *super().get_urls()]
+        # The auth user's "change" URL is the per-user page: Django's Recent actions
+        # link an entry about an auth user there (usersync.admin.recent).
+        auth_user = path(
+            "person/<uuid:user_id>/",
+            self.admin_site.admin_view(self.person_view),
+            name=f"{opts.app_label}_authuser_change",
+        )
+        return [person, auth_user, *super().get_urls()]
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         profile = self.get_object(request, object_id)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 
 from usersync.admin.actions import deactivate_selected, reactivate_selected
+from usersync.admin.person import person_url
 
 
 class ProfileButtonsMixin:
@@ -48,6 +49,8 @@ class ProfileButtonsMixin:
         response = action(self, request, queryset)
         if response is not None:
             return response  # the confirmation page, or it again with the form's errors
+        if profile.user_id is not None:  # the per-user page says what changed, and why
+            return HttpResponseRedirect(person_url(self.admin_site.name, profile.user_id))
         opts = self.model._meta
         change = reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",

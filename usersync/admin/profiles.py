@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from usersync.admin import recent
 from usersync.admin.actions import change_role_selected, deactivate_selected, reactivate_selected
 from usersync.admin.export import CsvExportMixin
 from usersync.admin.filters import (
@@ -66,7 +67,7 @@ PROFILE_FACTS = (
 
 
 class ProfileForm(forms.ModelForm):
-    role = forms.ChoiceField(help_text="One of the allowed roles (USERSYNC_ALLOWED_ROLES).")
+    role = forms.ChoiceField(help_text="The roles this site allows.")
     reason = forms.CharField(
         required=False,
         widget=forms.TextInput(attrs={"size": 60}),
@@ -175,8 +176,9 @@ class UserProfileAdmin(
 
     @admin.display(description="user (e-mail or phone)", ordering="user__email")
     def name(self, obj: UserProfile) -> str:
-        # A long address wraps after its @ rather than anywhere.
-        return mark_safe(escape(auth_user_label(obj.user, obj.user_id)).replace("@", "@<wbr>"))
+        # A long address wraps after its @ or a dot, never inside a word.
+        label = escape(auth_user_label(obj.user, obj.user_id))
+        return mark_safe(label.replace("@", "@<wbr>").replace(".", ".<wbr>"))
 
     @admin.display(description="reason", ordering="deactivation_reason")
     def reason(self, obj: UserProfile) -> str:
@@ -243,9 +245,9 @@ class UserProfileAdmin(
             self.message_user(request, f"The role was not changed: {error}", messages.ERROR)
 
     def log_change(self, request, obj, message):
-        if not getattr(request, "_usersync_refused", False):
-            return super().log_change(request, obj, message)
-        return None
+        """Recent actions: about the auth user, linking to the per-user page."""
+        if not getattr(request, "_usersync_refused", False) and obj.user_id is not None:
+            recent.log_users(request, [obj.user_id], message)
 
     def response_change(self, request: HttpRequest, obj: UserProfile):
         if getattr(request, "_usersync_refused", False):

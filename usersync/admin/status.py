@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from usersync import sync
 from usersync.errors import UsersyncError
@@ -20,6 +23,13 @@ class StatusLine:
     value: str
     url: str | None = None
     ok: bool = True
+
+
+def admin_time(moment: datetime) -> str:
+    """A moment as the admin shows its dates (the current time zone, the locale's
+    format), with the zone named, since Django's date columns do not name it."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
 
 
 def _url(site: admin.AdminSite, name: str, query: str = "") -> str:
@@ -35,7 +45,7 @@ def status_lines(site: admin.AdminSite, status: sync.SyncStatus) -> list[StatusL
         trigger += f" — run: {REPAIR}"
     last = status.last_sync
     last_text = (
-        f"{last.started_at:%Y-%m-%d %H:%M:%S} UTC, {last.status}, {last.created} created "
+        f"{admin_time(last.started_at)}, {last.status}, {last.created} created "
         f"by {last.triggered_by}"
         if last
         else "never"
@@ -125,8 +135,9 @@ def status_context(
             lines.append(
                 StatusLine(
                     "Counted at",
-                    f"{status.measured_at:%Y-%m-%d %H:%M:%S} UTC (counted again in the "
-                    "background when older than USERSYNC_STATUS_CACHE_SECONDS)",
+                    f"{timezone.localtime(status.measured_at):%Y-%m-%d %H:%M:%S %Z} (exact "
+                    "while counting is cheap; at millions of users, a stored count kept "
+                    "fresh in the background)",
                 )
             )
         return {"sync_status": lines, "sync_error": None}

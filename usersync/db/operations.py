@@ -111,7 +111,7 @@ class ApplyIfMissing(RunSQLFile):
     """Runs forward only when `relation` does not exist and settings allow `setting`.
 
     Used for the local Supabase stand-in: a real Supabase database already has
-    auth.users, and DISABLE_BOOTSTRAP turns the stand-in off everywhere.
+    auth.users, and USERSYNC_DISABLE_BOOTSTRAP turns the stand-in off everywhere.
     """
 
     # Its reverse drops only what the stand-in made (a real auth schema is left alone).
@@ -145,7 +145,11 @@ def require_supabase_auth(apps, schema_editor) -> None:
         cursor.execute("SELECT to_regclass('auth.users') IS NOT NULL")
         if not fetch_value(cursor):
             raise CommandError(
-                "auth.users does not exist: this is not a Supabase database. Point "
-                "DATABASE_URL at your Supabase project, or unset DISABLE_BOOTSTRAP so the "
-                "local stand-in creates it."
+                "auth.users does not exist: this is not a Supabase database. Point the "
+                f"DATABASES entry usersync uses (USERSYNC_DATABASE, here "
+                f"{schema_editor.connection.alias!r}) at your Supabase project's database; "
+                "or, for local development on plain PostgreSQL, add "
+                '"usersync.contrib.supabase_local" to INSTALLED_APPS before "usersync" '
+                "(with USERSYNC_DISABLE_BOOTSTRAP off) and migrate again: its local "
+                "stand-in creates auth.users."
             )

@@ -29,6 +29,7 @@ from usersync.health.base import Critical, UsersyncCheck, raise_worst, safe_mess
 from usersync.health.reading import Reading
 from usersync.health.report import Report, run_checks
 from usersync.schema import verify as schema
+from usersync.sync import counts
 from usersync.sync.status import missing_profiles_warning
 from usersync.sync.trigger_state import TriggerState
 
@@ -57,13 +58,24 @@ class DatabaseCheck(UsersyncCheck):
                 raise ServiceUnavailable(safe_message(error)) from error
 
 
-def trigger_problems(installed: bool, enabled: bool, failures: int) -> list[ServiceWarning]:
-    return [ServiceWarning(p) for p in TriggerState(installed, enabled, failures).problems()]
+def trigger_problems(state: TriggerState) -> list[ServiceWarning]:
+    return [ServiceWarning(p) for p in state.problems()]
+
+
+def trigger_data(state: TriggerState) -> dict[str, bool | int]:
+    return {
+        "trigger_installed": state.installed,
+        "trigger_enabled": state.enabled,
+        "trigger_failures": state.failures,
+        "signin_trigger_installed": state.signin_installed,
+        "signin_trigger_enabled": state.signin_enabled,
+    }
 
 
 @dataclasses.dataclass
 class TriggerCheck(UsersyncCheck):
-    """Catalog look-up: is on_auth_user_created installed and enabled; failures recorded."""
+    """Catalog look-up: are the sign-up and sign-in triggers installed and enabled;
+    failures recorded."""
 
     name = "trigger"
     reading: Reading = dataclasses.field(
@@ -71,18 +83,9 @@ class TriggerCheck(UsersyncCheck):
     )
 
     def run(self) -> None:
-        state = self.read(self.reading)
-        installed, enabled, failures = (
-            state["trigger_installed"],
-            state["trigger_enabled"],
-            state["trigger_failures"],
-        )
-        self.data = {
-            "trigger_installed": installed,
-            "trigger_enabled": enabled,
-            "trigger_failures": failures,
-        }
-        raise_worst(trigger_problems(installed, enabled, failures))
+        trigger = TriggerState.from_row(self.read(self.reading))
+        self.data = trigger_data(trigger)
+        raise_worst(trigger_problems(trigger))
 
 
 @dataclasses.dataclass
@@ -96,12 +99,16 @@ class ProfilesCheck(UsersyncCheck):
     )
 
     def counts(self) -> reading.ProfileCounts:
-        """Counted now (cache_seconds 0), else the stored count, counted again in the
-        background once it is older than cache_seconds."""
+        """Counted now (cache_seconds 0, or while counting is cheap), else the stored
+        count, counted again in the background once it is older than cache_seconds."""
         if self.cache_seconds <= 0:
-            return reading.counts_of(self.count(reading.count_now))
-        stored = reading.current_counts(self.read(self.reading), self.cache_seconds)
-        return reading.counts_of(stored) if stored is not None else self.first_count()
+            return reading.counts_of(self.count(reading.count_now), counted_now=True)
+        state = self.read(self.reading)
+        served = self.count(lambda seconds: reading.serve(state, self.cache_seconds, seconds))
+        if served is None:
+            return self.first_count()
+        row, counted_now = served
+        return reading.counts_of(row, counted_now, row.get("counts_age_seconds") or 0.0)
 
     def first_count(self) -> reading.ProfileCounts:
         """Nothing stored yet: counted now if that fits in the time limit, else in the
@@ -118,7 +125,7 @@ class ProfilesCheck(UsersyncCheck):
             ) from problem
         if counts is None:
             raise ServiceWarning("the first count of users without a profile is under way")
-        return reading.counts_of(counts)
+        return reading.counts_of(counts, counted_now=True)
 
     def count(self, how: Callable[[float], T]) -> T:
         """`how` counts within this check's time limit; its errors are unavailable."""
@@ -132,8 +139,11 @@ class ProfilesCheck(UsersyncCheck):
         self.data = {
             "missing_profiles": status.missing_profiles,
             "sync_percentage": status.sync_percentage,
-            # The count may be cached: when it was taken, beside the report's checked_at.
+            # The count may be stored: when it was taken, beside the report's checked_at,
+            # and how old it is.
             "measured_at": status.measured_at.isoformat(),
+            "counts": status.label,
+            "counts_age_seconds": status.age_seconds,
         }
         if status.missing_profiles:
             raise ServiceWarning(missing_profiles_warning(status.missing_profiles))
@@ -156,12 +166,10 @@ class SyncCheck(UsersyncCheck):
         if status.missing_profiles:
             problems.append(ServiceWarning(missing_profiles_warning(status.missing_profiles)))
         if status.trigger_failures:
-            problems += trigger_problems(True, True, status.trigger_failures)
+            problems += trigger_problems(TriggerState(True, True, status.trigger_failures))
         last = status.last_sync
-        if last is not None and last.status != "succeeded":
-            problems.append(
-                ServiceWarning(f"the last sync (run {last.id}) {last.status}: {last.error}")
-            )
+        if status.last_sync_problem:
+            problems.append(ServiceWarning(status.last_sync_problem))
         self.data = status.as_dict()
         self.data.update(
             last_sync_at=last.started_at.isoformat() if last else None,
@@ -206,7 +214,8 @@ class SchemaCheck(UsersyncCheck):
 
 @dataclasses.dataclass
 class DashboardCheck(UsersyncCheck):
-    """Constant time at any size: catalog estimates, the trigger, the last sync."""
+    """The trigger, catalog estimates of the tables, the exact count of missing profiles
+    as /health serves it, the last sync: constant time once counting is expensive."""
 
     name = "dashboard"
     reading: Reading = dataclasses.field(
@@ -216,24 +225,58 @@ class DashboardCheck(UsersyncCheck):
     def run(self) -> None:
         state = self.read(self.reading)
         last_at = state["last_sync_at"]
-        installed, enabled, failures = (
-            state["trigger_installed"],
-            state["trigger_enabled"],
-            state["trigger_failures"],
-        )
+        trigger = TriggerState.from_row(state)
         users, profiles = state["estimated_auth_users"], state["estimated_profiles"]
-        estimated_missing = max(users - profiles, 0) if users >= 0 and profiles >= 0 else None
         self.data = {
-            "trigger_installed": installed,
-            "trigger_enabled": enabled,
-            "trigger_failures": failures,
+            **trigger_data(trigger),
             "estimated_auth_users": users if users >= 0 else None,
             "estimated_profiles": profiles if profiles >= 0 else None,
-            "estimated_missing_profiles": estimated_missing,
+            **self.missing(state),
             "last_sync_at": last_at.isoformat() if last_at else None,
             "last_sync_status": state["last_sync_status"],
         }
-        raise_worst(trigger_problems(installed, enabled, failures))
+        if users < 0 or profiles < 0:
+            self.data["estimates_unknown"] = (
+                "auth.users or user_profiles was never analysed: the planner has no "
+                "estimate of its rows yet"
+            )
+        raise_worst(trigger_problems(trigger))
+
+    def missing(self, state: dict) -> dict:
+        """How many users lack a profile, exact, as /health counts it: counted now while
+        that is cheap, else the stored count and its age; or unknown, and why. Never an
+        estimate: the planner's can be wrong by several times on a small table."""
+        keeping = conf.STATUS_CACHE_SECONDS > 0  # else nothing is stored: count each time
+        try:
+            if keeping:
+                served = reading.serve(
+                    state, conf.STATUS_CACHE_SECONDS, min(self.timeout.total_seconds(), 1.0)
+                )
+            else:
+                served = (reading.count_now(counts.CHEAP_COUNT_SECONDS), True)
+            if served is None:  # nothing stored: count if that is cheap, else leave it
+                row = reading.count_and_store(counts.CHEAP_COUNT_SECONDS)
+                served = (row, True) if row else None
+        except DatabaseTimeout:
+            if keeping:
+                reading.refresh_in_background()
+            served = None
+            reason = f"counting takes longer than {counts.CHEAP_COUNT_SECONDS * 1000:g} ms" + (
+                "; it goes on in the background" if keeping else ""
+            )
+        except UsersyncError as error:
+            served, reason = None, f"not counted: {safe_message(error)}"
+        else:
+            reason = "another process is counting" if served is None else ""
+        if served is None:
+            return {"missing_profiles": None, "missing_profiles_unknown": reason}
+        row, counted_now = served
+        figures = reading.counts_of(row, counted_now, row.get("counts_age_seconds") or 0.0)
+        return {
+            "missing_profiles": figures.missing_profiles,
+            "counts": figures.label,
+            "counts_age_seconds": figures.age_seconds,
+        }
 
 
 def public_report() -> Report:

@@ -7,13 +7,22 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core import checks
+from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 
 from usersync.errors import UsersyncError
 from usersync.management.arguments import one_line
 
 # 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe.
 EXIT_BROKEN_PIPE = 141
+
+
+def failed_checks() -> str:
+    """The system checks that stopped a command, as one line: bad settings are bad
+    input (exit 2), as the commands' other errors are."""
+    found = [m for m in checks.run_checks() if m.is_serious() and not m.is_silenced()]
+    listed = "; ".join(f"({m.id}) {one_line(str(m.msg))}" for m in found)
+    return f"the system checks failed: {listed or 'see manage.py check'}"
 
 
 class UsersyncCommand(BaseCommand):
@@ -59,6 +68,8 @@ class UsersyncCommand(BaseCommand):
         try:
             try:
                 return super().execute(*args, **options)
+            except SystemCheckError as error:
+                raise CommandError(failed_checks(), returncode=2) from error
             except UsersyncError as error:
                 raise CommandError(one_line(str(error)), returncode=error.exit_code) from error
         except CommandError as error:

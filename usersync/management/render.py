@@ -33,8 +33,25 @@ def render_status_line(status: SyncStatus) -> str:
     )
 
 
+def render_verdict(status: SyncStatus) -> list[str]:
+    """The status's first line says whether all is well (`sync_status | head -1`); each
+    further problem gets a line beneath it."""
+    problems = status.problems()
+    if not problems:
+        return [
+            f"{OK} All is well: {number(status.eligible_users)} of "
+            f"{number(status.eligible_users)} users have a profile; both triggers are "
+            f"installed and enabled"
+        ]
+    first, *others = problems
+    return [f"{FAIL} {plural(len(problems), 'problem')}: {first}"] + [
+        f"   {FAIL} {problem}" for problem in others
+    ]
+
+
 def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
     lines = [
+        *render_verdict(status),
         f"Total auth users:    {number(status.total_auth_users)} = {status.auth_users_breakdown}",
         f"Total user profiles: {number(status.total_profiles)} = {status.profiles_breakdown}",
         f"Missing profiles:    {number(status.missing_profiles)} = {status.missing_breakdown}",
@@ -54,6 +71,7 @@ def render_status(status: SyncStatus, verbose: bool = False) -> list[str]:
         lines.append(f"{WARN} {status.ban_drift_sentence}")
     trigger = status.trigger
     lines.append(f"{OK if trigger.working else FAIL} {trigger.sentence}")
+    lines.append(f"{OK if trigger.signin_working else FAIL} {trigger.signin_sentence}")
     if trigger.failures_sentence:
         lines.append(f"{WARN} {trigger.failures_sentence}")
     last = status.last_sync

@@ -107,9 +107,16 @@ def render() -> str:
 
 
 def write(directory: Path, now: datetime | None = None) -> Path:
-    """Write the export into `directory` as a new file (never over an existing one)."""
-    if not directory.is_dir():
-        raise BadInput(f"{directory} is not a directory")
+    """Write the export into `directory` (made, with its parents, when missing, as
+    `mkdir -p` would) as a new file (never over an existing one)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BadInput(f"{directory} is not a directory") from None
+    except OSError as error:
+        raise BadInput(
+            f"cannot make the directory {directory}: {error.strerror or error}"
+        ) from None
     path = directory / file_name(now or datetime.now(UTC))
     text = render()
     try:

@@ -36,6 +36,7 @@ from usersync.naming import auth_user_label
 from usersync.roles import admin_role, check_role
 from usersync.supabase_auth import bans as auth_bans
 from usersync.supabase_auth.sessions import revoke_sessions
+from usersync.sync import counts
 
 # deactivation_reason is VARCHAR(255).
 REASON_MAX_LENGTH = 255
@@ -207,6 +208,7 @@ def _apply(
         reason=reason,
         **extra,
     )
+    counts.refresh_after_change()  # once the change commits
     return StaffChange(
         profile.user_id,
         email,

@@ -4,12 +4,14 @@ and a one-line verdict drawn from them."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
 from usersync.models import AdminAuditLog, AuthUser, TriggerFailure, UserActivityLog, UserProfile
@@ -41,6 +43,10 @@ class Diagnosis:
     activity: list[UserActivityLog] = field(default_factory=list)
 
 
+# How audit values hold a moment: JSON's ISO 8601 text, e.g. 2026-12-07T21:45:31.744Z.
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
 def changes_text(old: dict | None, new: dict | None) -> str:
     """An audit entry's change as staff read it: "role: user → admin; …" (changed keys)."""
     old, new = old or {}, new or {}
@@ -48,13 +54,24 @@ def changes_text(old: dict | None, new: dict | None) -> str:
     for name in dict.fromkeys([*old, *new]):
         before, after = old.get(name), new.get(name)
         if before != after:
-            shown = ["-" if value is None else value for value in (before, after)]
+            shown = [_shown(value) for value in (before, after)]
             parts.append(f"{name}: {shown[0]} → {shown[1]}")
     return "; ".join(parts)
 
 
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _shown(value: object) -> object:
+    """An audit value as staff read it: a stored timestamp in the page's date format."""
+    if value is None:
+        return "-"
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_aware(moment):
+            return _when(moment)
+    return value
 
 
 def _deactivated_by(profile: UserProfile) -> str:

@@ -26,7 +26,7 @@ from usersync.db.transactions import probe_per_user, read_only_snapshot, set_tim
 from usersync.errors import LeaseLost
 from usersync.models import UserProfile
 from usersync.signals import deliver, profile_created, send_on_commit, sync_finished
-from usersync.sync import incremental
+from usersync.sync import counts, incremental
 from usersync.sync.ban_drift import mend_bans
 from usersync.sync.defaults import store_default_role
 from usersync.sync.lease import Holder, lease_seconds, start_run
@@ -329,4 +329,5 @@ def sync(
         succeeded=True,
         error=None,
     )
+    counts.refresh_after_change()
     return result

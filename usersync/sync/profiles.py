@@ -21,6 +21,7 @@ from usersync.models import UserProfile
 from usersync.roles import check_role, default_role
 from usersync.signals import profile_created, send_on_commit
 from usersync.supabase_auth.sessions import revoke_sessions
+from usersync.sync import counts
 
 INACTIVE_AT_CREATION = "created inactive"
 
@@ -119,6 +120,7 @@ def create_profile(
             actor_user_id=actor.auth_user_id,
             reason=None if active else INACTIVE_AT_CREATION,
         )
+        counts.refresh_after_change()
     return profile
 
 

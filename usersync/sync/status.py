@@ -145,6 +145,8 @@ class SyncStatus:
     ban_lifted_by_hand: int
     measured_at: datetime  # when the counts were taken (a cached copy keeps it)
     running_sync: RunningSync | None
+    signin_trigger_installed: bool = True
+    signin_trigger_enabled: bool = True
 
     @classmethod
     def from_rows(
@@ -155,14 +157,19 @@ class SyncStatus:
         running_sync: RunningSync | None = None,
     ) -> SyncStatus:
         """The one way a SyncStatus is made: a status_counts.sql row (or the stored copy
-        of one) and a row with the trigger state (trigger_installed, trigger_enabled,
-        trigger_failures; taken as working when not given)."""
-        trigger = trigger or {"trigger_installed": True, "trigger_enabled": True}
+        of one) and a row with the trigger state (the columns of
+        usersync.profile_trigger_state and trigger_failures; taken as working when not
+        given)."""
+        state = TriggerState.from_row(
+            trigger or {"trigger_installed": True, "trigger_enabled": True}
+        )
         return cls(
             **{name: counts[name] for name in COUNT_FIELDS},
-            trigger_installed=trigger["trigger_installed"],
-            trigger_enabled=trigger["trigger_enabled"],
-            trigger_failures=trigger.get("trigger_failures", 0),
+            trigger_installed=state.installed,
+            trigger_enabled=state.enabled,
+            trigger_failures=state.failures,
+            signin_trigger_installed=state.signin_installed,
+            signin_trigger_enabled=state.signin_enabled,
             last_sync=last_sync,
             running_sync=running_sync,
         )
@@ -227,7 +234,32 @@ class SyncStatus:
 
     @property
     def trigger(self) -> TriggerState:
-        return TriggerState(self.trigger_installed, self.trigger_enabled, self.trigger_failures)
+        return TriggerState(
+            self.trigger_installed,
+            self.trigger_enabled,
+            self.trigger_failures,
+            self.signin_trigger_installed,
+            self.signin_trigger_enabled,
+        )
+
+    @property
+    def last_sync_problem(self) -> str | None:
+        last = self.last_sync
+        if last is None or last.status == "succeeded":
+            return None
+        return f"the last sync (run {last.id}) {last.status}: {last.error}"
+
+    def problems(self) -> list[str]:
+        """Everything an operator must act on, one sentence each, most urgent first;
+        empty when all is well (`sync_status --check` exits 1 on any). A new kind of
+        problem is one more sentence here."""
+        found = []
+        if self.missing_profiles:
+            found.append(f"{missing_profiles_warning(self.missing_profiles)}; run sync_users")
+        found += self.trigger.problems()
+        if self.last_sync_problem:
+            found.append(self.last_sync_problem)
+        return found
 
     def as_dict(self) -> dict:
         return {
@@ -250,6 +282,9 @@ class SyncStatus:
             "ban_lifted_by_hand": self.ban_lifted_by_hand,
             "measured_at": isoformat(self.measured_at),
             "running_sync": self.running_sync.as_dict() if self.running_sync else None,
+            "signin_trigger_installed": self.signin_trigger_installed,
+            "signin_trigger_enabled": self.signin_trigger_enabled,
+            "problems": self.problems(),
         }
 
 

@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from usersync.db.connection import atomic, connection
+from usersync.db.connection import atomic, connection, migrate_command
+from usersync.db.errors import database_address, database_errors
 from usersync.db.rows import fetch_value
 from usersync.db.sql import query
-from usersync.errors import NotTheStandIn
+from usersync.errors import NotMigrated, NotTheStandIn
 
 STANDIN_MARKER = "usersync local Supabase stand-in v1"
 NAMES_PER_POOL = 400
@@ -24,9 +25,14 @@ PLAIN_NAME = re.compile(r"^[A-Za-z]{2,20}$")
 class SeedResult:
     users: int
     without_profiles: int
+    deleted: int = 0
 
     def as_dict(self) -> dict:
-        return {"users": self.users, "without_profiles": self.without_profiles}
+        return {
+            "users": self.users,
+            "without_profiles": self.without_profiles,
+            "deleted": self.deleted,
+        }
 
 
 def is_standin() -> bool:
@@ -36,6 +42,21 @@ def is_standin() -> bool:
             [STANDIN_MARKER],
         )
         return bool(fetch_value(cursor))
+
+
+def require_migrated() -> None:
+    """Seeding needs the stand-in's auth schema and usersync's tables: both come from
+    migrate."""
+    with connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regnamespace('auth') IS NOT NULL "
+            "AND to_regclass('public.user_profiles') IS NOT NULL"
+        )
+        if not fetch_value(cursor):
+            raise NotMigrated(
+                f"the database at {database_address()} is not migrated yet (no auth schema "
+                f"or no user_profiles); run: {migrate_command()}"
+            )
 
 
 @cache
@@ -64,7 +85,16 @@ def seed(
 ) -> SeedResult:
     """Insert `count` auth users as Supabase Auth does; a `without_profiles` share of them
     are legacy users from before the trigger (inserted with triggers off, so they have no
-    profile); a `deleted` share of them are soft-deleted."""
+    profile); a `deleted` share of them are soft-deleted. Both shares are exact (rounded
+    to whole users), not per-row chances."""
+    with database_errors():
+        require_migrated()
+        return _seed(count, without_profiles, deleted, seed_value)
+
+
+def _seed(
+    count: int, without_profiles: float, deleted: float, seed_value: float | None
+) -> SeedResult:
     if not is_standin():
         raise NotTheStandIn(
             "refusing to seed: the auth schema here is not the local Supabase stand-in "
@@ -72,6 +102,10 @@ def seed(
         )
     seed_value = random.random() if seed_value is None else seed_value
     legacy = round(count * without_profiles)
+    # Exact shares, as --without-profiles is: of the deleted, legacy ones in proportion.
+    deleted_total = round(count * deleted)
+    deleted_legacy = min(legacy, round(deleted_total * legacy / count)) if count else 0
+    deleted_of = {"legacy": deleted_legacy, "signup": deleted_total - deleted_legacy}
     first_names, last_names = name_pools()
     with atomic(), connection().cursor() as cursor:
         cursor.execute(query("seed_demo_numbers"))
@@ -88,7 +122,7 @@ def seed(
                 {
                     "count": how_many,
                     "seed": seed_value * 2 - 1,
-                    "deleted_fraction": deleted,
+                    "deleted_count": deleted_of[kind],
                     "kind": kind,
                     "first_names": first_names,
                     "last_names": last_names,
@@ -97,4 +131,4 @@ def seed(
             cursor.execute("RESET ROLE")
             cursor.execute("RESET search_path")
         cursor.execute("SET LOCAL session_replication_role = origin")
-    return SeedResult(users=count, without_profiles=legacy)
+    return SeedResult(users=count, without_profiles=legacy, deleted=deleted_total)

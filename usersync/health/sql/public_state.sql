@@ -3,6 +3,8 @@
 -- while nothing was counted yet).
 SELECT t.trigger_installed,
        t.trigger_enabled,
+       signin.signin_trigger_installed,
+       signin.signin_trigger_enabled,
        (SELECT count(*) FROM usersync.trigger_failures WHERE resolved_at IS NULL)
        -- and the access token hook's failures it could not record (access_token_hook.v2)
        + (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
@@ -23,4 +25,5 @@ SELECT t.trigger_installed,
        stored.counted_in_seconds,
        extract(epoch FROM statement_timestamp() - stored.measured_at) AS counts_age_seconds
   FROM usersync.profile_trigger_state t
+ CROSS JOIN usersync.signin_trigger_state signin
   LEFT JOIN usersync.status_counts AS stored ON true

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from usersync.management.base import UsersyncCommand
-from usersync.management.render import FAIL, INFO, OK
+from usersync.management.render import FAIL, INFO, OK, plural
 from usersync.schema import e2e as end_to_end
 from usersync.schema import hook
 from usersync.schema import verify as schema
@@ -16,6 +16,14 @@ GROUP_LINES = {
     "functions": "All functions are created",
     "security": "Row level security and grants are in place",
     "e2e": "End-to-end sign-up test passed",
+}
+# A failing group's line names what failed, after these words.
+GROUP_FAILED = {
+    "tables": "Tables not as migrations_sql makes them",
+    "triggers": "Triggers not installed and enabled",
+    "functions": "Functions not as created",
+    "security": "Row level security or grants not in place",
+    "e2e": "End-to-end sign-up test failed",
 }
 # Only a sign-up shows that the triggers work; without --e2e they were only looked at.
 TRIGGERS_EXERCISED = "All triggers are functioning"
@@ -65,7 +73,8 @@ class Command(UsersyncCommand):
             self._print(result, verbose=options["verbosity"] >= 2, e2e=options["e2e"])
         if not result.ok:
             raise CommandError(
-                f"migration verification failed: {len(result.failures)} problems", returncode=1
+                f"migration verification failed: {plural(len(result.failures), 'problem')}",
+                returncode=1,
             )
 
     def _print(self, result: schema.Verification, verbose: bool, e2e: bool) -> None:
@@ -73,19 +82,24 @@ class Command(UsersyncCommand):
         self.stdout.write(f"{mark} Migration verification {'passed' if result.ok else 'failed'}")
         groups = ["tables", "triggers", "functions", "security"] + (["e2e"] if e2e else [])
         for group in groups:
-            line = GROUP_LINES[group]
-            if group == "triggers" and e2e and result.group_ok("e2e"):
-                line = TRIGGERS_EXERCISED
-            self.stdout.write(f"{OK if result.group_ok(group) else FAIL} {line}")
+            checks = [c for c in result.checks + result.e2e if c.group == group]
+            failing = [c for c in checks if not c.ok]
+            if failing:
+                named = "; ".join(f"{c.name}: {c.detail}" if c.detail else c.name for c in failing)
+                self.stdout.write(f"{FAIL} {GROUP_FAILED[group]}: {named}")
+                for repair in dict.fromkeys(c.repair for c in failing):
+                    self.stdout.write(f"   repair: {repair}")
+            else:
+                line = GROUP_LINES[group]
+                if group == "triggers" and e2e and result.group_ok("e2e"):
+                    line = TRIGGERS_EXERCISED
+                self.stdout.write(f"{OK} {line}")
+            if verbose:
+                for check in checks:
+                    if check.ok:
+                        self.stdout.write(f"   {OK} {check.name}")
         if not e2e:
             self.stdout.write(f"   {NOT_RUN}")
         elif result.e2e_role:
             self.stdout.write(f"   {ran_as(result.e2e_role)}")
-        for check in result.checks + result.e2e:
-            if not check.ok:
-                self.stdout.write(
-                    f"   {FAIL} {check.name}: {check.detail} — repair: {check.repair}"
-                )
-            elif verbose:
-                self.stdout.write(f"   {OK} {check.name}")
         self.stdout.write(f"{INFO} {hook.ENABLE_NOTE}")

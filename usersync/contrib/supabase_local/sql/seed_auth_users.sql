@@ -1,7 +1,8 @@
 -- Demo sign-ups, inserted the way Supabase Auth does it (the caller has SET ROLE
 -- supabase_auth_admin): the user row, then its identity, in one transaction. The
 -- provider mix is what a real project sees: mostly email, then OAuth, SAML SSO, phone
--- and anonymous sign-ins. Parameters: count, seed (-1..1), deleted_fraction (0..1),
+-- and anonymous sign-ins. Parameters: count, seed (-1..1), deleted_count (exactly that
+-- many of them are soft-deleted),
 -- kind ('signup', or 'legacy' for users from before the trigger, whom the caller
 -- inserts with triggers off), first_names and last_names (text[]): people's names,
 -- combined at random; the e-mail adds a number from auth.usersync_demo_numbers, so
@@ -16,6 +17,7 @@ WITH params AS (
                       WHERE phone ~ '^1555[0-9]{10}$'), 0) AS last_phone
 ), drawn AS (
     SELECT gen_random_uuid() AS id,
+           n,
            params.last_phone + n AS phone_number,
            nextval('auth.usersync_demo_numbers') AS person_number,
            (%(first_names)s::text[])[1 + floor(random() * cardinality(%(first_names)s::text[]))::int]
@@ -23,7 +25,6 @@ WITH params AS (
            (%(last_names)s::text[])[1 + floor(random() * cardinality(%(last_names)s::text[]))::int]
                AS last_name,
            random() AS pick,
-           random() AS deleted_draw,
            random() AS signed_in_draw,
            now() - make_interval(days => (random() * 700)::int) AS created_at
       FROM params, generate_series(1, %(count)s) AS n
@@ -68,7 +69,7 @@ WITH params AS (
            u.created_at,
            u.provider LIKE 'sso:%%',
            u.provider = 'anonymous',
-           CASE WHEN u.deleted_draw < %(deleted_fraction)s THEN now() END
+           CASE WHEN u.n <= %(deleted_count)s THEN now() END
       FROM users u
     RETURNING id, email, phone, raw_app_meta_data ->> 'provider' AS provider, created_at
 )

@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 from usersync.contrib.supabase_local import demo_data
 from usersync.management.arguments import fraction, positive_int
 from usersync.management.base import UsersyncCommand
+from usersync.management.render import plural
 
 
 class Command(UsersyncCommand):
@@ -29,7 +30,7 @@ class Command(UsersyncCommand):
             type=fraction,
             default=0.0,
             metavar="PERCENT",
-            help="share of soft-deleted users (deleted_at set)",
+            help="share of soft-deleted users (deleted_at set), exact like --without-profiles",
         )
         self.add_json_argument(parser)
 
@@ -38,9 +39,13 @@ class Command(UsersyncCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict()))
         else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Created {result.users:,} demo users; "
-                    f"{result.without_profiles:,} of them have no profile."
-                )
+            legacy = result.without_profiles
+            text = (
+                f"Created {plural(result.users, 'demo user')}; {legacy:,} of them "
+                f"{'has' if legacy == 1 else 'have'} no profile"
             )
+            if result.deleted:
+                text += (
+                    f", {result.deleted:,} {'is' if result.deleted == 1 else 'are'} soft-deleted"
+                )
+            self.stdout.write(self.style.SUCCESS(text + "."))
