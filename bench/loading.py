@@ -109,7 +109,7 @@ def _seed_chunk(conn: psycopg.Connection, kind: str, count: int) -> None:
             {
                 "count": count,
                 "seed": random.uniform(-1, 1),
-                "deleted_fraction": 0.0,
+                "deleted_count": 0,
                 "kind": kind,
                 "first_names": first_names,
                 "last_names": last_names,

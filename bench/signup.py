@@ -118,7 +118,7 @@ def _bulk(auth: psycopg.Connection, count: int, batch: str) -> float:
         "seed": 0.25,
         # Every user tagged 'legacy-<batch>', so that exactly these can be removed.
         "kind": f"legacy-{batch}",
-        "deleted_fraction": 0.0,
+        "deleted_count": 0,
     }
     seconds, _ = timed(lambda: auth.execute(query("seed_auth_users"), params))
     return seconds
